@@ -1,0 +1,137 @@
+// Package config reads the DUNGHAN_* environment variables once into one
+// typed, validated struct that is passed explicitly to whoever needs it.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the whole runtime configuration.
+type Config struct {
+	// DatabaseURL is "sqlite:PATH" (default sqlite:./data/dunghan.db) or postgres://….
+	DatabaseURL string
+	// Addr is the listen address of the web server.
+	Addr string
+	// Demo loads the demo agency into an empty database at start.
+	Demo bool
+	// LogLevel and LogJSON configure log/slog.
+	LogLevel slog.Level
+	LogJSON  bool
+	// ShutdownTimeout bounds graceful shutdown on SIGTERM.
+	ShutdownTimeout time.Duration
+}
+
+// vars lists every variable with its default and how to apply it.
+var vars = []struct {
+	name, def, help string
+	set             func(c *Config, v string) error
+}{
+	{"DUNGHAN_DATABASE_URL", "sqlite:./data/dunghan.db", "sqlite:PATH or postgres://user@host:port/db", func(c *Config, v string) error {
+		if !strings.HasPrefix(v, "sqlite:") && !strings.HasPrefix(v, "postgres://") && !strings.HasPrefix(v, "postgresql://") {
+			return errors.New("must start with sqlite: or postgres://")
+		}
+		if v == "sqlite:" {
+			return errors.New("sqlite: needs a file path, e.g. sqlite:./data/dunghan.db")
+		}
+		c.DatabaseURL = v
+		return nil
+	}},
+	{"DUNGHAN_ADDR", "127.0.0.1:8080", "listen address host:port", func(c *Config, v string) error {
+		_, port, err := net.SplitHostPort(v)
+		if err != nil {
+			return errors.New("must be host:port, e.g. 127.0.0.1:8080")
+		}
+		if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+			return fmt.Errorf("port %q is not a number from 0 to 65535", port)
+		}
+		c.Addr = v
+		return nil
+	}},
+	{"DUNGHAN_DEMO", "true", "load the demo agency into an empty database", func(c *Config, v string) error {
+		b, err := strconv.ParseBool(v)
+		c.Demo = b
+		return boolErr(err)
+	}},
+	{"DUNGHAN_LOG_LEVEL", "info", "debug, info, warn or error", func(c *Config, v string) error {
+		return c.LogLevel.UnmarshalText([]byte(v))
+	}},
+	{"DUNGHAN_LOG_FORMAT", "text", "text or json", func(c *Config, v string) error {
+		switch v {
+		case "text", "json":
+			c.LogJSON = v == "json"
+			return nil
+		}
+		return errors.New("must be text or json")
+	}},
+	{"DUNGHAN_SHUTDOWN_TIMEOUT", "10s", "graceful shutdown limit, e.g. 10s", func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 || d > 5*time.Minute {
+			return errors.New("must be a duration between 1ms and 5m, e.g. 10s")
+		}
+		c.ShutdownTimeout = d
+		return nil
+	}},
+}
+
+func boolErr(err error) error {
+	if err != nil {
+		return errors.New("must be true or false")
+	}
+	return nil
+}
+
+// Load reads the configuration from environ (os.Environ format). Every bad
+// value is reported, one per line; unknown DUNGHAN_* variables are errors too,
+// because a typo would otherwise be silently ignored.
+func Load(environ []string) (Config, error) {
+	env := map[string]string{}
+	for _, kv := range environ {
+		k, v, ok := strings.Cut(kv, "=")
+		if ok && strings.HasPrefix(k, "DUNGHAN_") {
+			env[k] = v
+		}
+	}
+	var c Config
+	var errs []error
+	known := map[string]bool{}
+	for _, x := range vars {
+		known[x.name] = true
+		v, ok := env[x.name]
+		if !ok || strings.TrimSpace(v) == "" {
+			v = x.def
+		}
+		if err := x.set(&c, strings.TrimSpace(v)); err != nil {
+			errs = append(errs, fmt.Errorf("%s=%q: %v", x.name, v, err))
+		}
+	}
+	var unknown []string
+	for k := range env {
+		if !known[k] && !ignored[k] {
+			unknown = append(unknown, k)
+		}
+	}
+	sort.Strings(unknown)
+	for _, k := range unknown {
+		errs = append(errs, fmt.Errorf("%s: unknown variable (see 'dunghan serve -h')", k))
+	}
+	return c, errors.Join(errs...)
+}
+
+// ignored are DUNGHAN_* variables read by tests and tools, not by the server.
+var ignored = map[string]bool{"DUNGHAN_TEST_PG": true}
+
+// Help describes every variable, for command usage texts.
+func Help() string {
+	var b strings.Builder
+	for _, x := range vars {
+		fmt.Fprintf(&b, "  %-26s %s (default %s)\n", x.name, x.help, x.def)
+	}
+	return b.String()
+}
