@@ -52,4 +52,9 @@ type Step struct {
 	Role   auth.Role
 	Actor  string // the unit or body that does the step, as written in the source
 	Budget int    // working minutes; 0 means untimed (e.g. returning the result)
+	// External is true when the step happens outside the agency (UBND tỉnh,
+	// another Sở, a school). An external step has no Role; its budget still
+	// counts against the legal duration.
+	External bool
+	Note     string // the source's remark on the step, e.g. "giờ hành chính"; may be empty
 }
