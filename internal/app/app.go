@@ -4,6 +4,7 @@ package app
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
@@ -21,13 +22,14 @@ type Env struct {
 	Stdin  io.Reader
 	Stdout io.Writer
 	Stderr io.Writer
-	Getenv func(string) string
-	Now    func() time.Time
+	Environ func() []string
+	Now     func() time.Time
+	Random  io.Reader // source of salts, secrets and IDs
 }
 
 // Std returns the process environment.
 func Std() Env {
-	return Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Now: time.Now}
+	return Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Environ: os.Environ, Now: time.Now, Random: rand.Reader}
 }
 
 // command is one subcommand. run returns the process exit status.

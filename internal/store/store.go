@@ -87,7 +87,7 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 	defer cancel()
 	if err := s.db.PingContext(pingCtx); err != nil {
 		s.db.Close()
-		return nil, fmt.Errorf("cannot reach database %s: %w", Redact(url), err)
+		return nil, fmt.Errorf("cannot reach database %s: %s", Redact(url), oneLine(err))
 	}
 	return s, nil
 }
@@ -211,4 +211,10 @@ func dbErr(op string, err error) error {
 func isForeignKey(err error) bool {
 	msg := err.Error()
 	return strings.Contains(msg, "FOREIGN KEY constraint failed") || strings.Contains(msg, "SQLSTATE 23503")
+}
+
+// oneLine folds a multi-line driver error (pgx lists every address tried)
+// into one line for the operator.
+func oneLine(err error) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(err.Error(), "\n", "; ")), " ")
 }

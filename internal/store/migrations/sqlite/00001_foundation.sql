@@ -92,6 +92,7 @@ CREATE TABLE procedure_steps (
     unit_id        TEXT,
     budget_minutes INTEGER NOT NULL CHECK (budget_minutes >= 0),
     external       BOOLEAN NOT NULL DEFAULT FALSE,
+    note           TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (agency_id, procedure_id, version, position),
     FOREIGN KEY (agency_id, procedure_id, version) REFERENCES procedure_versions (agency_id, procedure_id, version)
 );

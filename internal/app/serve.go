@@ -1,0 +1,91 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"dunghan/internal/config"
+	"dunghan/internal/demo"
+	"dunghan/internal/store"
+	"dunghan/internal/web"
+)
+
+func runServe(ctx context.Context, env Env, args []string) int {
+	fs := newFlagSet(env, "serve", "serve\n\nServes the web application. With no configuration it creates ./data/dunghan.db,\nmigrates it, loads the demo agency and listens on 127.0.0.1:8080.\n\nEnvironment:\n"+config.Help())
+	if rc := parseFlags(fs, args); rc >= 0 {
+		return rc
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return 2
+	}
+	s, rc := open(ctx, env, "serve")
+	if s == nil {
+		return rc
+	}
+	defer s.store.Close()
+	if s.cfg.Demo {
+		if err := seedIfEmpty(ctx, env, s); err != nil {
+			fmt.Fprintf(env.Stderr, "dunghan serve: demo data: %v\n", err)
+			return 1
+		}
+	}
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "dunghan serve: cannot listen on %s: %v\n", s.cfg.Addr, err)
+		return 1
+	}
+	srv := &http.Server{
+		Handler:           web.New(web.Deps{Store: s.store, Log: s.log, Now: env.Now}),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+	fmt.Fprintf(env.Stdout, "dunghan %s serving http://%s (database: %s, %s)\n", Version, ln.Addr(), store.Redact(s.cfg.DatabaseURL), s.store.Engine())
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		fmt.Fprintf(env.Stderr, "dunghan serve: %v\n", err)
+		return 1
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down", "timeout", s.cfg.ShutdownTimeout)
+	shutCtx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		s.log.Error("shutdown did not finish in time", "err", err)
+		return 1
+	}
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		s.log.Error("server stopped", "err", err)
+		return 1
+	}
+	s.log.Info("stopped cleanly")
+	return 0
+}
+
+// seedIfEmpty loads the demo agency into a database without agencies and
+// prints the demo log-ins.
+func seedIfEmpty(ctx context.Context, env Env, s *setup) error {
+	agencies, err := s.store.Agencies(ctx)
+	if err != nil || len(agencies) > 0 {
+		return err
+	}
+	sum, err := demo.Seed(ctx, s.store, env.Random, minutesPerDay())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "Loaded the demo agency %q (%s): %d units, %d procedures (%d without a legal duration).\n",
+		sum.Agency.Name, sum.Agency.Code, sum.Units, sum.Procedures.Created, len(sum.Procedures.NoDuration))
+	fmt.Fprintf(env.Stdout, "Demo log-ins (password %q for all):\n", demo.Password)
+	for _, l := range sum.Logins {
+		fmt.Fprintf(env.Stdout, "  %-14s %-24s %s\n", l.Username, l.Role.Label(), l.Unit)
+	}
+	return nil
+}

@@ -1,0 +1,65 @@
+package web
+
+import (
+	"bytes"
+	"html/template"
+	"net/http"
+	"time"
+
+	"dunghan/internal/apperr"
+	"dunghan/internal/calendar"
+	"dunghan/internal/procedure"
+)
+
+var funcs = template.FuncMap{
+	"date":     func(t time.Time) string { return t.In(calendar.Zone).Format("02/01/2006") },
+	"duration": procedure.DurationLabel,
+}
+
+// render executes the named page template into a buffer first, so that a
+// template error never sends half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+	var buf bytes.Buffer
+	if err := s.pages.ExecuteTemplate(&buf, name, data); err != nil {
+		s.deps.Log.Error("render", "template", name, "err", err)
+		http.Error(w, "Lỗi hiển thị trang.", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	buf.WriteTo(w)
+}
+
+// statusOf maps an error code to its HTTP status. It is the only such mapping.
+func statusOf(code apperr.Code) int {
+	switch code {
+	case apperr.Invalid:
+		return http.StatusBadRequest
+	case apperr.NotFound:
+		return http.StatusNotFound
+	case apperr.Conflict:
+		return http.StatusConflict
+	case apperr.Forbidden:
+		return http.StatusForbidden
+	case apperr.Unauthorized:
+		return http.StatusUnauthorized
+	case apperr.TooLarge:
+		return http.StatusRequestEntityTooLarge
+	case apperr.RateLimited:
+		return http.StatusTooManyRequests
+	case apperr.Unavailable:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+// fail renders err as an error page: the Vietnamese message is shown, the
+// internal cause is logged.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	code := apperr.CodeOf(err)
+	status := statusOf(code)
+	if status >= 500 {
+		s.deps.Log.Error("request failed", "route", r.Pattern, "code", code, "err", err)
+	}
+	s.render(w, r, status, "error.html", map[string]any{"Title": "Lỗi", "Message": apperr.Message(err), "Status": status})
+}

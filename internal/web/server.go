@@ -1,0 +1,104 @@
+// Package web serves the HTML pages and the operational endpoints
+// (/healthz, /readyz, /metrics). Handlers are thin: parse, authorise, call
+// one service method, render.
+package web
+
+import (
+	"context"
+	"embed"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"dunghan/internal/agency"
+	"dunghan/internal/store"
+)
+
+// Catalogue is what the web layer needs of the store. It is defined here,
+// where it is used.
+type Catalogue interface {
+	Ping(ctx context.Context) error
+	Agencies(ctx context.Context) ([]agency.Agency, error)
+	Procedures(ctx context.Context, agencyID string) ([]store.CatalogueEntry, error)
+}
+
+// Deps are the web layer's dependencies.
+type Deps struct {
+	Store Catalogue
+	Log   *slog.Logger
+	Now   func() time.Time
+}
+
+//go:embed templates
+var templateFS embed.FS
+
+// Server is the HTTP handler of dunghan.
+type Server struct {
+	deps    Deps
+	mux     *http.ServeMux
+	pages   *template.Template
+	metrics *metrics
+	reg     *prometheus.Registry
+}
+
+// New builds the handler with every route.
+func New(d Deps) *Server {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	s := &Server{
+		deps:    d,
+		mux:     http.NewServeMux(),
+		pages:   template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html")),
+		metrics: newMetrics(reg),
+		reg:     reg,
+	}
+	s.routes()
+	return s
+}
+
+func (s *Server) routes() {
+	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.HandleFunc("GET /readyz", s.readyz)
+	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
+	s.mux.HandleFunc("GET /{$}", s.home)
+	s.mux.HandleFunc("GET /thu-tuc", s.procedureList)
+}
+
+// ServeHTTP logs and measures every request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := s.deps.Now()
+	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+	s.mux.ServeHTTP(rec, r)
+	took := s.deps.Now().Sub(start)
+	route := r.Pattern
+	if route == "" {
+		route = "unmatched"
+	}
+	s.metrics.observe(r.Method, route, rec.status, took)
+	// The query string and client address are left out: they can carry personal data.
+	s.deps.Log.LogAttrs(r.Context(), slog.LevelInfo, "http request",
+		slog.String("method", r.Method), slog.String("route", route), slog.String("path", r.URL.Path),
+		slog.Int("status", rec.status), slog.Int("bytes", rec.bytes), slog.Duration("took", took))
+}
+
+type recorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (r *recorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	n, err := r.ResponseWriter.Write(b)
+	r.bytes += n
+	return n, err
+}
