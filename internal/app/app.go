@@ -19,9 +19,9 @@ var Version = "dev"
 
 // Env is what a subcommand may touch of the outside world. Tests build their own.
 type Env struct {
-	Stdin  io.Reader
-	Stdout io.Writer
-	Stderr io.Writer
+	Stdin   io.Reader
+	Stdout  io.Writer
+	Stderr  io.Writer
 	Environ func() []string
 	Now     func() time.Time
 	Random  io.Reader // source of salts, secrets and IDs

@@ -104,4 +104,3 @@ func readPassword(env Env, fromStdin bool) (password string, generated bool, err
 	}
 	return strings.TrimRight(line, "\r\n"), false, nil
 }
-
