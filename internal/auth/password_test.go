@@ -2,9 +2,12 @@ package auth
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"strings"
 	"testing"
+
+	"dunghan/internal/apperr"
 )
 
 func TestPasswordRoundTrip(t *testing.T) {
@@ -54,5 +57,34 @@ func TestRoles(t *testing.T) {
 	}
 	if Role("boss").Valid() {
 		t.Error("unknown role valid")
+	}
+}
+
+type finder map[string]User
+
+func (f finder) UserByUsername(_ context.Context, name string) (User, error) {
+	if u, ok := f[name]; ok {
+		return u, nil
+	}
+	return User{}, apperr.New(apperr.NotFound, "không có")
+}
+
+func TestAuthenticate(t *testing.T) {
+	h, _ := HashPassword(rand.Reader, "mật khẩu đủ dài")
+	users := finder{"a": {Username: "a", PasswordHash: h, Active: true}, "off": {Username: "off", PasswordHash: h}}
+	ctx := context.Background()
+	if u, err := Authenticate(ctx, users, "a", "mật khẩu đủ dài"); err != nil || u.Username != "a" {
+		t.Fatalf("good login: %v", err)
+	}
+	for _, c := range []struct {
+		name, pw string
+		code     apperr.Code
+	}{{"a", "sai mật khẩu", apperr.Unauthorized}, {"ghost", "mật khẩu đủ dài", apperr.Unauthorized}, {"off", "mật khẩu đủ dài", apperr.Forbidden}} {
+		if _, err := Authenticate(ctx, users, c.name, c.pw); !apperr.Is(err, c.code) {
+			t.Errorf("%s/%s: got %v, want %s", c.name, c.pw, err, c.code)
+		}
+	}
+	if ok, err := VerifyPassword(dummyHash, "x"); ok || err != nil {
+		t.Fatalf("dummy hash must parse and never match: %v %v", ok, err)
 	}
 }

@@ -16,20 +16,24 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"dunghan/internal/agency"
+	"dunghan/internal/auth"
 	"dunghan/internal/store"
 )
 
-// Catalogue is what the web layer needs of the store. It is defined here,
+// Store is what the web layer needs of the store. It is defined here,
 // where it is used.
-type Catalogue interface {
+type Store interface {
 	Ping(ctx context.Context) error
 	Agencies(ctx context.Context) ([]agency.Agency, error)
 	Procedures(ctx context.Context, agencyID string) ([]store.CatalogueEntry, error)
+	UserByUsername(ctx context.Context, username string) (auth.User, error)
+	SaveToken(ctx context.Context, u auth.User, token string, expires time.Time) error
+	UserByToken(ctx context.Context, token string, now time.Time) (auth.User, error)
 }
 
 // Deps are the web layer's dependencies.
 type Deps struct {
-	Store Catalogue
+	Store Store
 	Log   *slog.Logger
 	Now   func() time.Time
 }
@@ -67,6 +71,7 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
 	s.mux.HandleFunc("GET /{$}", s.home)
 	s.mux.HandleFunc("GET /thu-tuc", s.procedureList)
+	s.mux.HandleFunc("POST /api/v1/auth/token", s.apiToken)
 }
 
 // ServeHTTP logs and measures every request.
