@@ -177,7 +177,11 @@ func (s *Store) Procedures(ctx context.Context, agencyID string) ([]CatalogueEnt
 
 // ProcedureVersion returns one version of a procedure; version 0 means the latest.
 func (s *Store) ProcedureVersion(ctx context.Context, agencyID, procedureID string, version int) (CatalogueEntry, error) {
-	row := s.db.QueryRowContext(ctx, `SELECT `+versionColumns+`
+	return s.procedureVersion(ctx, s.db, agencyID, procedureID, version)
+}
+
+func (s *Store) procedureVersion(ctx context.Context, q querier, agencyID, procedureID string, version int) (CatalogueEntry, error) {
+	row := q.QueryRowContext(ctx, `SELECT `+versionColumns+`
 		FROM procedures p JOIN procedure_versions v ON v.agency_id = p.agency_id AND v.procedure_id = p.id
 		WHERE p.agency_id = $1 AND p.id = $2 AND v.version = CASE WHEN $3 = 0 THEN p.latest ELSE $3 END`, agencyID, procedureID, version)
 	e, err := scanVersion(row)
@@ -187,7 +191,7 @@ func (s *Store) ProcedureVersion(ctx context.Context, agencyID, procedureID stri
 	if err != nil {
 		return e, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT procedure_id, role, actor, budget_minutes, external, note FROM procedure_steps
+	rows, err := q.QueryContext(ctx, `SELECT procedure_id, role, actor, budget_minutes, external, note FROM procedure_steps
 		WHERE agency_id = $1 AND procedure_id = $2 AND version = $3 ORDER BY position`, agencyID, procedureID, e.VersionNo)
 	if err != nil {
 		return e, dbErr("steps", err)
