@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"time"
@@ -40,7 +41,7 @@ func runServe(ctx context.Context, env Env, args []string) int {
 		return 1
 	}
 	srv := &http.Server{
-		Handler:           web.New(web.Deps{Store: s.store, Log: s.log, Now: env.Now}),
+		Handler:           web.New(web.Deps{Store: s.store, Calendar: s.cal, Log: s.log, Now: env.Now, Secret: secrets(env.Random)}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -83,9 +84,35 @@ func seedIfEmpty(ctx context.Context, env Env, s *setup) error {
 	}
 	fmt.Fprintf(env.Stdout, "Loaded the demo agency %q (%s): %d units, %d procedures (%d without a legal duration).\n",
 		sum.Agency.Name, sum.Agency.Code, sum.Units, sum.Procedures.Created, len(sum.Procedures.NoDuration))
+	fmt.Fprintln(env.Stdout, "Loading about a year of demo dossiers…")
+	hist, err := demo.History(ctx, s.store, sum.Agency.ID, s.cal, env.Now(), func(done, total int) {
+		s.log.Info("demo history", "days", done, "of", total)
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "Loaded %d demo dossiers (%d commands; %d still open).\n", hist.Dossiers, hist.Commands, hist.Open)
 	fmt.Fprintf(env.Stdout, "Demo log-ins (password %q for all):\n", demo.Password)
 	for _, l := range sum.Logins {
 		fmt.Fprintf(env.Stdout, "  %-14s %-24s %s\n", l.Username, l.Role.Label(), l.Unit)
 	}
 	return nil
+}
+
+// secretAlphabet leaves out look-alike characters (0/O, 1/I/L) because
+// citizens type the secret from paper.
+const secretAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+// secrets returns a generator of 8-character lookup secrets (~39 bits).
+func secrets(random io.Reader) func() string {
+	return func() string {
+		b := make([]byte, 8)
+		if _, err := io.ReadFull(random, b); err != nil {
+			panic(err) // crypto/rand does not fail
+		}
+		for i := range b {
+			b[i] = secretAlphabet[int(b[i])%len(secretAlphabet)]
+		}
+		return string(b)
+	}
 }

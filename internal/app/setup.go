@@ -16,6 +16,7 @@ type setup struct {
 	cfg   config.Config
 	log   *slog.Logger
 	store *store.Store
+	cal   *calendar.Calendar
 }
 
 // open loads the configuration, builds the logger, opens and migrates the
@@ -37,7 +38,7 @@ func open(ctx context.Context, env Env, cmd string) (*setup, int) {
 		fmt.Fprintf(env.Stderr, "dunghan %s: %v\n", cmd, err)
 		return nil, 1
 	}
-	return &setup{cfg: cfg, log: log, store: st}, 0
+	return &setup{cfg: cfg, log: log, store: st, cal: defaultCalendar()}, 0
 }
 
 func newLogger(env Env, cfg config.Config) *slog.Logger {
@@ -48,12 +49,16 @@ func newLogger(env Env, cfg config.Config) *slog.Logger {
 	return slog.New(slog.NewTextHandler(env.Stderr, opts))
 }
 
-// minutesPerDay is the working-day length of the default calendar, used to
-// check step plans until agencies carry their own calendars.
-func minutesPerDay() int {
+// defaultCalendar is the national working calendar with default office
+// hours. Agencies get their own calendars (overrides, 24/11) when the
+// administrator screens exist; until then every agency uses this one.
+func defaultCalendar() *calendar.Calendar {
 	cal, err := calendar.New(calendar.DefaultConfig())
 	if err != nil {
 		panic(err) // the default configuration is valid by construction and tested
 	}
-	return cal.MinutesPerDay()
+	return cal
 }
+
+// minutesPerDay is the working-day length used to check step plans.
+func minutesPerDay() int { return defaultCalendar().MinutesPerDay() }

@@ -17,6 +17,7 @@ import (
 
 	"dunghan/internal/agency"
 	"dunghan/internal/auth"
+	"dunghan/internal/calendar"
 	"dunghan/internal/store"
 )
 
@@ -29,13 +30,18 @@ type Store interface {
 	UserByUsername(ctx context.Context, username string) (auth.User, error)
 	SaveToken(ctx context.Context, u auth.User, token string, expires time.Time) error
 	UserByToken(ctx context.Context, token string, now time.Time) (auth.User, error)
+	Execute(ctx context.Context, in store.Exec, cal *calendar.Calendar, secret func() string) (store.Record, error)
+	Dossier(ctx context.Context, agencyID, codeOrID string) (store.Record, error)
+	ListDossiers(ctx context.Context, agencyID string, f store.Filter, cursor string, limit int) ([]store.Row, string, error)
 }
 
 // Deps are the web layer's dependencies.
 type Deps struct {
-	Store Store
-	Log   *slog.Logger
-	Now   func() time.Time
+	Store    Store
+	Calendar *calendar.Calendar // the agency's working calendar
+	Log      *slog.Logger
+	Now      func() time.Time
+	Secret   func() string // makes the citizen's lookup secret printed on a receipt
 }
 
 //go:embed templates
@@ -71,7 +77,12 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
 	s.mux.HandleFunc("GET /{$}", s.home)
 	s.mux.HandleFunc("GET /thu-tuc", s.procedureList)
-	s.mux.HandleFunc("POST /api/v1/auth/token", s.apiToken)
+	routes := s.apiRoutes()
+	for _, rt := range routes {
+		s.mux.HandleFunc(rt.method+" "+rt.path, rt.handler)
+	}
+	doc := openAPI(routes)
+	s.mux.HandleFunc("GET /api/v1/openapi.json", func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, http.StatusOK, doc) })
 }
 
 // ServeHTTP logs and measures every request.

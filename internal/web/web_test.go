@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"dunghan/internal/calendar"
 	"dunghan/internal/demo"
 	"dunghan/internal/store"
 	"dunghan/internal/store/storetest"
@@ -19,7 +20,8 @@ import (
 )
 
 func newServer(t *testing.T, st web.Store) *httptest.Server {
-	srv := httptest.NewServer(web.New(web.Deps{Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: time.Now}))
+	cal, _ := calendar.New(calendar.DefaultConfig())
+	srv := httptest.NewServer(web.New(web.Deps{Store: st, Calendar: cal, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: time.Now}))
 	t.Cleanup(srv.Close)
 	return srv
 }
