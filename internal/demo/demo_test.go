@@ -6,7 +6,9 @@ import (
 	"crypto/rand"
 	"os"
 	"testing"
+	"time"
 
+	"dunghan/internal/calendar"
 	"dunghan/internal/demo"
 	"dunghan/internal/store"
 	"dunghan/internal/store/storetest"
@@ -56,6 +58,32 @@ func TestSeed(t *testing.T) {
 		units, _ := s.Units(ctx, sum.Agency.ID)
 		if len(units) != 7 {
 			t.Fatalf("%d units", len(units))
+		}
+	})
+}
+
+func TestHistory(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		sum, err := demo.Seed(ctx, s, rand.Reader, 480)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cal, _ := calendar.New(calendar.DefaultConfig())
+		now := time.Date(2026, 11, 20, 10, 0, 0, 0, calendar.Zone)
+		start := time.Now()
+		res, err := demo.History(ctx, s, sum.Agency.ID, cal, now, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		took := time.Since(start)
+		totals, _ := s.Counters(ctx, sum.Agency.ID, now.AddDate(-2, 0, 0), now.AddDate(0, 0, 1))
+		t.Logf("%+v in %v; counters %+v", res, took, totals)
+		if res.Dossiers < 500 || res.Refused > res.Commands/50 {
+			t.Fatalf("history: %+v", res)
+		}
+		if totals.ResolvedLate == 0 || totals.ResolvedEarly < totals.ResolvedLate*5 || totals.Open < 5 || totals.ReceivedOnline == 0 {
+			t.Fatalf("history is not realistic: %+v", totals)
 		}
 	})
 }
