@@ -168,7 +168,8 @@ func dossierID(ctx context.Context, q querier, agencyID, id, code string) (strin
 	if id != "" {
 		err = q.QueryRowContext(ctx, `SELECT id FROM dossiers WHERE agency_id = $1 AND id = $2`, agencyID, id).Scan(&id)
 	} else {
-		err = q.QueryRowContext(ctx, `SELECT id FROM dossiers WHERE agency_id = $1 AND code = $2`, agencyID, code).Scan(&id)
+		// Before acceptance a dossier has no code yet and is named by its ID.
+		err = q.QueryRowContext(ctx, `SELECT id FROM dossiers WHERE agency_id = $1 AND (code = $2 OR id = $2)`, agencyID, code).Scan(&id)
 	}
 	if errors.Is(err, sql.ErrNoRows) {
 		if code != "" {
@@ -223,9 +224,6 @@ func loadRecord(ctx context.Context, q querier, agencyID, id string, version int
 // Dossier returns the dossier with the given code (or ID) and its history.
 func (s *Store) Dossier(ctx context.Context, agencyID, codeOrID string) (Record, error) {
 	id, err := dossierID(ctx, s.db, agencyID, "", codeOrID)
-	if apperr.Is(err, apperr.NotFound) {
-		id, err = dossierID(ctx, s.db, agencyID, codeOrID, "")
-	}
 	if err != nil {
 		return Record{}, err
 	}

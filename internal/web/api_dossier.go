@@ -73,11 +73,35 @@ type listItem struct {
 	Version     int            `json:"version"`
 }
 
-// receiveRequest is the body of POST /api/v1/dossiers.
-type receiveRequest struct {
-	ProcedureID string `json:"procedure_id"`
-	dossier.Receive
+// The bodies of the commands that create a dossier name its procedure.
+type (
+	receiveRequest struct {
+		ProcedureID string `json:"procedure_id"`
+		dossier.Receive
+	}
+	submitRequest struct {
+		ProcedureID string `json:"procedure_id"`
+		dossier.Submit
+	}
+	refuseRequest struct {
+		ProcedureID string `json:"procedure_id"`
+		dossier.RefuseAtIntake
+	}
+	completionRequest struct {
+		ProcedureID string `json:"procedure_id"`
+		dossier.RequestCompletion
+	}
+)
+
+// newDossierRequest is the body of a command that creates a dossier.
+type newDossierRequest interface {
+	command() (procedureID string, cmd dossier.Command)
 }
+
+func (r receiveRequest) command() (string, dossier.Command)    { return r.ProcedureID, r.Receive }
+func (r submitRequest) command() (string, dossier.Command)     { return r.ProcedureID, r.Submit }
+func (r refuseRequest) command() (string, dossier.Command)     { return r.ProcedureID, r.RefuseAtIntake }
+func (r completionRequest) command() (string, dossier.Command) { return r.ProcedureID, r.RequestCompletion }
 
 // commandRoutes lists one endpoint per command on an existing dossier.
 func commandRoutes() []struct {
@@ -110,7 +134,10 @@ func (s *Server) apiRoutes() []apiRoute {
 		{method: "POST", path: "/api/v1/auth/token", summary: "Đăng nhập: đổi tên đăng nhập và mật khẩu lấy mã truy cập", request: tokenRequest{}, response: tokenResponse{}, handler: s.apiToken},
 		{method: "GET", path: "/api/v1/dossiers", summary: "Danh sách hồ sơ theo mức độ khẩn", response: listView{}, auth: true,
 			query: []string{"status", "unit", "assignee", "procedure", "overdue", "due_before", "q", "cursor", "limit"}, handler: s.apiDossierList},
-		{method: "POST", path: "/api/v1/dossiers", summary: "Tiếp nhận hồ sơ mới (Receive)", request: receiveRequest{}, response: dossierView{}, auth: true, handler: s.apiDossierReceive},
+		{method: "POST", path: "/api/v1/dossiers", summary: "Tiếp nhận hồ sơ mới (Receive)", request: receiveRequest{}, response: dossierView{}, auth: true, handler: s.apiNewDossier(receiveRequest{})},
+		{method: "POST", path: "/api/v1/dossiers/online", summary: "Ghi nhận hồ sơ nộp trực tuyến, chờ tiếp nhận (Submit)", request: submitRequest{}, response: dossierView{}, auth: true, handler: s.apiNewDossier(submitRequest{})},
+		{method: "POST", path: "/api/v1/dossiers/intake/refuse", summary: "Từ chối tiếp nhận hồ sơ tại quầy (RefuseAtIntake)", request: refuseRequest{}, response: dossierView{}, auth: true, handler: s.apiNewDossier(refuseRequest{})},
+		{method: "POST", path: "/api/v1/dossiers/intake/request-completion", summary: "Hướng dẫn bổ sung, hoàn thiện hồ sơ tại quầy (RequestCompletion)", request: completionRequest{}, response: dossierView{}, auth: true, handler: s.apiNewDossier(completionRequest{})},
 		{method: "GET", path: "/api/v1/dossiers/{code}", summary: "Hồ sơ: trạng thái, thời hạn, các bước, nhật ký", response: dossierView{}, auth: true, handler: s.apiDossierGet},
 	}
 	for _, c := range commandRoutes() {
@@ -120,20 +147,23 @@ func (s *Server) apiRoutes() []apiRoute {
 	return routes
 }
 
-// apiDossierReceive accepts a new dossier at the one-stop desk.
-func (s *Server) apiDossierReceive(w http.ResponseWriter, r *http.Request) {
-	u, err := s.bearer(r)
-	if err != nil {
-		s.failJSON(w, r, err)
-		return
+// apiNewDossier handles a command that creates a dossier.
+func (s *Server) apiNewDossier(zero newDossierRequest) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		u, err := s.bearer(r)
+		if err != nil {
+			s.failJSON(w, r, err)
+			return
+		}
+		ptr := reflect.New(reflect.TypeOf(zero))
+		body, err := readBody(w, r, ptr.Interface())
+		if err != nil {
+			s.failJSON(w, r, err)
+			return
+		}
+		procID, cmd := ptr.Elem().Interface().(newDossierRequest).command()
+		s.execute(w, r, u, store.Exec{ProcedureID: procID, Command: cmd}, body)
 	}
-	var req receiveRequest
-	body, err := readBody(w, r, &req)
-	if err != nil {
-		s.failJSON(w, r, err)
-		return
-	}
-	s.execute(w, r, u, store.Exec{ProcedureID: req.ProcedureID, Command: req.Receive}, body)
 }
 
 // apiDossierCommand handles one command on an existing dossier.

@@ -236,3 +236,49 @@ func keys(m map[string]any) []string {
 	}
 	return out
 }
+
+func TestAPIOtherPaths(t *testing.T) {
+	eachAPI(t, func(t *testing.T, a *api) {
+		desk, spec, boss := "motcua1", "cv.trunghoc1", "giamdoc"
+		applicant := `"channel":1,"applicant":{"kind":1,"name":"Phạm Văn Đông"}`
+		proc := a.procs["edu-003"]
+		// Refused at the desk: a record with no code and no clock.
+		d := a.ok("POST", "/api/v1/dossiers/intake/refuse", a.login(desk), fmt.Sprintf(`{"procedure_id":%q,%s,"reason":"Không thuộc thẩm quyền"}`, proc, applicant))
+		if d["code"] != nil || d["clock"].(map[string]any)["portal_code"] != float64(3) {
+			t.Fatalf("refused at intake: %v", d)
+		}
+		// Guided to complete, then accepted when complete.
+		d = a.ok("POST", "/api/v1/dossiers/intake/request-completion", a.login(desk), fmt.Sprintf(`{"procedure_id":%q,%s,"reason":"Thiếu đơn","missing":[{"name":"Đơn đề nghị","copies":1}]}`, proc, applicant))
+		a.at("2025-03-05 09:00")
+		d = a.ok("POST", "/api/v1/dossiers/"+d["id"].(string)+"/accept", a.login(desk), `{"documents":[{"name":"Đơn đề nghị","copies":1,"original":true}]}`)
+		if d["code"] != "000.00.08.H44-250305-0001" || d["clock"].(map[string]any)["portal_code"] != float64(2) {
+			t.Fatalf("accepted after completion: %v", d["code"])
+		}
+		// Online submission accepted at the desk, then a payment pause.
+		sub := a.ok("POST", "/api/v1/dossiers/online", a.login(desk), fmt.Sprintf(`{"procedure_id":%q,"applicant":{"kind":2,"name":"Công ty TNHH Ánh Dương","organisation":"Công ty TNHH Ánh Dương"}}`, proc))
+		if sub["clock"].(map[string]any)["portal_code"] != float64(1) {
+			t.Fatalf("submitted online: %v", sub["clock"])
+		}
+		d = a.ok("POST", "/api/v1/dossiers/"+sub["id"].(string)+"/accept", a.login(desk), `{"channel":2}`)
+		code := d["code"].(string)
+		path := "/api/v1/dossiers/" + code
+		a.ok("POST", path+"/transfer", a.login(desk), fmt.Sprintf(`{"to_step":1,"to_user":%q}`, a.users["cv.trunghoc1"]))
+		before := a.ok("GET", path, a.login(spec), "")["clock"].(map[string]any)["legal_due"]
+		a.at("2025-03-05 10:00")
+		a.ok("POST", path+"/request-payment", a.login(spec), `{"amount":150000,"reason":"Lệ phí"}`)
+		a.fails(409, "conflict", "POST", path+"/transfer", a.login(spec), `{"to_step":2,"to_unit":"`+a.units["GDTrH"]+`"}`)
+		a.at("2025-03-06 10:00")
+		d = a.ok("POST", path+"/confirm-payment", a.login(desk), `{"paid_online":true}`)
+		if after := d["clock"].(map[string]any)["legal_due"]; after == before {
+			t.Fatalf("a payment pause must move the legal due: still %v", after)
+		}
+		a.ok("POST", path+"/stop", a.login(boss), `{"reason":"Cơ quan phối hợp đề nghị dừng"}`)
+		a.fails(409, "conflict", "POST", path+"/resolve", a.login(boss), `{"approved":true}`)
+		// Withdrawn at the applicant's request.
+		w := a.ok("POST", "/api/v1/dossiers", a.login(desk), fmt.Sprintf(`{"procedure_id":%q,%s}`, proc, applicant))
+		w = a.ok("POST", "/api/v1/dossiers/"+w["code"].(string)+"/withdraw", a.login(desk), `{"reason":"Người nộp xin rút"}`)
+		if w["clock"].(map[string]any)["portal_code"] != float64(7) {
+			t.Fatalf("withdrawn: %v", w["clock"])
+		}
+	})
+}
