@@ -98,10 +98,12 @@ type newDossierRequest interface {
 	command() (procedureID string, cmd dossier.Command)
 }
 
-func (r receiveRequest) command() (string, dossier.Command)    { return r.ProcedureID, r.Receive }
-func (r submitRequest) command() (string, dossier.Command)     { return r.ProcedureID, r.Submit }
-func (r refuseRequest) command() (string, dossier.Command)     { return r.ProcedureID, r.RefuseAtIntake }
-func (r completionRequest) command() (string, dossier.Command) { return r.ProcedureID, r.RequestCompletion }
+func (r receiveRequest) command() (string, dossier.Command) { return r.ProcedureID, r.Receive }
+func (r submitRequest) command() (string, dossier.Command)  { return r.ProcedureID, r.Submit }
+func (r refuseRequest) command() (string, dossier.Command)  { return r.ProcedureID, r.RefuseAtIntake }
+func (r completionRequest) command() (string, dossier.Command) {
+	return r.ProcedureID, r.RequestCompletion
+}
 
 // commandRoutes lists one endpoint per command on an existing dossier.
 func commandRoutes() []struct {
