@@ -162,10 +162,12 @@ func (w *world) walk(ctx context.Context, rng *rand.Rand, at, now time.Time, res
 	res.Dossiers++
 	code := rec.State.Code
 	div := w.division(p)
-	// pace < 1 finishes steps early; a few dossiers are slow.
+	// pace < 1 finishes steps early; in a few dossiers one step overruns
+	// its budget by one to four working days.
 	pace := 0.25 + rng.Float64()*0.6
-	if rng.IntN(12) == 0 {
-		pace = 1.1 + rng.Float64()
+	slowStep := -1
+	if rng.IntN(8) == 0 {
+		slowStep = 1 + rng.IntN(3)
 	}
 	supplement, payment, reschedule := rng.IntN(12) == 0, p.Fee != "" && p.Fee != "Không" && rng.IntN(4) == 0, rng.IntN(25) == 0
 	steps := rec.State.Procedure.Steps
@@ -175,7 +177,11 @@ func (w *world) walk(ctx context.Context, rng *rand.Rand, at, now time.Time, res
 		if budget == 0 {
 			budget = 120
 		}
-		at = w.cal.AddWorkingMinutes(at, max(10, int(float64(budget)*pace*(0.5+rng.Float64()))))
+		spent := max(10, int(float64(budget)*pace*(0.5+rng.Float64())))
+		if i == slowStep {
+			spent = budget + (1+rng.IntN(4))*w.cal.MinutesPerDay()
+		}
+		at = w.cal.AddWorkingMinutes(at, spent)
 		if i == 1 && supplement && steps[1].Role == auth.Specialist {
 			ask := w.cal.AddWorkingMinutes(rec.State.AcceptedAt, 60+rng.IntN(600))
 			if !at.After(ask) || ask.After(now) {

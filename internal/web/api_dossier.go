@@ -12,6 +12,7 @@ import (
 
 	"dunghan/internal/apperr"
 	"dunghan/internal/auth"
+	"dunghan/internal/calendar"
 	"dunghan/internal/dossier"
 	"dunghan/internal/store"
 )
@@ -276,7 +277,8 @@ func (s *Server) apiDossierList(w http.ResponseWriter, r *http.Request) {
 	for _, x := range rows {
 		out.Items = append(out.Items, listItem{ID: x.ID, Code: x.Code, Status: x.Status, StatusLabel: x.Status.Label(), PortalCode: x.Status.PortalCode(),
 			Applicant: x.ApplicantName, ProcedureID: x.ProcedureID, Step: x.Step, StepUnit: x.StepUnit, Assignee: x.Assignee,
-			LegalDue: x.LegalDue, Promised: x.Promised, StepDue: x.StepDue, FinishedAt: x.FinishedAt, Class: x.Class, Paused: x.Paused, Version: x.Version})
+			LegalDue: local(x.LegalDue), Promised: local(x.Promised), StepDue: local(x.StepDue), FinishedAt: local(x.FinishedAt),
+			Class: x.Class, Paused: x.Paused, Version: x.Version})
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -304,3 +306,6 @@ func decodeCommand(w http.ResponseWriter, r *http.Request, zero dossier.Command)
 	}
 	return ptr.Elem().Interface().(dossier.Command), body, nil
 }
+
+// local shows an instant in Vietnam time, as every API time is.
+func local(t time.Time) time.Time { return t.In(calendar.Zone) }
