@@ -2,13 +2,23 @@ package auth
 
 import (
 	"context"
+	"time"
 
 	"dunghan/internal/apperr"
 )
 
-// UserFinder finds a user by log-in name; "not found" is an apperr.NotFound.
-type UserFinder interface {
-	UserByUsername(ctx context.Context, username string) (User, error)
+// Lock-out policy: after MaxFailures wrong passwords in a row the account
+// is locked for LockFor.
+const (
+	MaxFailures = 5
+	LockFor     = 15 * time.Minute
+)
+
+// Accounts is what authentication needs of the user store.
+type Accounts interface {
+	UserByUsername(ctx context.Context, username string) (User, error) // apperr.NotFound when absent
+	LoginFailed(ctx context.Context, u User, maxFailures int, lockFor time.Duration) error
+	LoginSucceeded(ctx context.Context, u User) error
 }
 
 // dummyHash is verified for unknown users so that a wrong name and a wrong
@@ -17,9 +27,10 @@ const dummyHash = "$argon2id$v=19$m=19456,t=2,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAA
 
 var errBadCredentials = apperr.New(apperr.Unauthorized, "Tên đăng nhập hoặc mật khẩu không đúng.")
 
-// Authenticate returns the active user whose password matches.
-func Authenticate(ctx context.Context, users UserFinder, username, password string) (User, error) {
-	u, err := users.UserByUsername(ctx, username)
+// Authenticate returns the active, unlocked user whose password matches,
+// counting failures towards the lock-out.
+func Authenticate(ctx context.Context, accounts Accounts, username, password string, now time.Time) (User, error) {
+	u, err := accounts.UserByUsername(ctx, username)
 	if apperr.Is(err, apperr.NotFound) {
 		VerifyPassword(dummyHash, password)
 		return User{}, errBadCredentials
@@ -28,11 +39,17 @@ func Authenticate(ctx context.Context, users UserFinder, username, password stri
 		return User{}, err
 	}
 	ok, err := VerifyPassword(u.PasswordHash, password)
-	if err != nil || !ok {
+	switch {
+	case now.Before(u.LockedUntil):
+		return User{}, apperr.Newf(apperr.Forbidden, "Tài khoản tạm khoá do đăng nhập sai %d lần liên tiếp. Vui lòng thử lại sau %d phút.",
+			MaxFailures, int(u.LockedUntil.Sub(now).Minutes())+1)
+	case err != nil || !ok:
+		if err := accounts.LoginFailed(ctx, u, MaxFailures, LockFor); err != nil {
+			return User{}, err
+		}
 		return User{}, errBadCredentials
-	}
-	if !u.Active {
+	case !u.Active:
 		return User{}, apperr.New(apperr.Forbidden, "Tài khoản đã bị khoá. Liên hệ quản trị viên.")
 	}
-	return u, nil
+	return u, accounts.LoginSucceeded(ctx, u)
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"strings"
 	"testing"
+	"time"
 
 	"dunghan/internal/apperr"
 )
@@ -60,29 +61,57 @@ func TestRoles(t *testing.T) {
 	}
 }
 
-type finder map[string]User
+type accounts struct {
+	users    map[string]User
+	failures map[string]int
+}
 
-func (f finder) UserByUsername(_ context.Context, name string) (User, error) {
-	if u, ok := f[name]; ok {
+func (f *accounts) UserByUsername(_ context.Context, name string) (User, error) {
+	if u, ok := f.users[name]; ok {
 		return u, nil
 	}
 	return User{}, apperr.New(apperr.NotFound, "không có")
 }
 
+func (f *accounts) LoginFailed(_ context.Context, u User, max int, lock time.Duration) error {
+	f.failures[u.Username]++
+	if f.failures[u.Username] >= max {
+		u.LockedUntil = now.Add(lock)
+		f.users[u.Username] = u
+	}
+	return nil
+}
+
+func (f *accounts) LoginSucceeded(_ context.Context, u User) error {
+	f.failures[u.Username] = 0
+	return nil
+}
+
+var now = time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
+
 func TestAuthenticate(t *testing.T) {
 	h, _ := HashPassword(rand.Reader, "mật khẩu đủ dài")
-	users := finder{"a": {Username: "a", PasswordHash: h, Active: true}, "off": {Username: "off", PasswordHash: h}}
+	a := &accounts{users: map[string]User{"a": {Username: "a", PasswordHash: h, Active: true}, "off": {Username: "off", PasswordHash: h}}, failures: map[string]int{}}
 	ctx := context.Background()
-	if u, err := Authenticate(ctx, users, "a", "mật khẩu đủ dài"); err != nil || u.Username != "a" {
+	if u, err := Authenticate(ctx, a, "a", "mật khẩu đủ dài", now); err != nil || u.Username != "a" {
 		t.Fatalf("good login: %v", err)
 	}
 	for _, c := range []struct {
 		name, pw string
 		code     apperr.Code
 	}{{"a", "sai mật khẩu", apperr.Unauthorized}, {"ghost", "mật khẩu đủ dài", apperr.Unauthorized}, {"off", "mật khẩu đủ dài", apperr.Forbidden}} {
-		if _, err := Authenticate(ctx, users, c.name, c.pw); !apperr.Is(err, c.code) {
+		if _, err := Authenticate(ctx, a, c.name, c.pw, now); !apperr.Is(err, c.code) {
 			t.Errorf("%s/%s: got %v, want %s", c.name, c.pw, err, c.code)
 		}
+	}
+	for range MaxFailures {
+		Authenticate(ctx, a, "a", "sai", now)
+	}
+	if _, err := Authenticate(ctx, a, "a", "mật khẩu đủ dài", now.Add(time.Minute)); !apperr.Is(err, apperr.Forbidden) {
+		t.Fatalf("locked account: got %v", err)
+	}
+	if _, err := Authenticate(ctx, a, "a", "mật khẩu đủ dài", now.Add(LockFor+time.Second)); err != nil {
+		t.Fatalf("after the lock: %v", err)
 	}
 	if ok, err := VerifyPassword(dummyHash, "x"); ok || err != nil {
 		t.Fatalf("dummy hash must parse and never match: %v %v", ok, err)

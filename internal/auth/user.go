@@ -1,5 +1,7 @@
 package auth
 
+import "time"
+
 // User is a member of staff who logs in.
 type User struct {
 	ID           string
@@ -11,6 +13,7 @@ type User struct {
 	Roles        []Role
 	Active       bool
 	PasswordHash string
+	LockedUntil  time.Time // log-in refused until then after repeated failures
 }
 
 // Has reports whether u holds role r.

@@ -77,8 +77,10 @@ func ValidUsername(name string) bool {
 // UserByUsername returns the user with that log-in name, with roles.
 func (s *Store) UserByUsername(ctx context.Context, username string) (auth.User, error) {
 	u := auth.User{Username: username}
-	err := s.db.QueryRowContext(ctx, `SELECT agency_id, id, full_name, email, unit_id, password_hash, active FROM users WHERE username = $1`,
-		username).Scan(&u.AgencyID, &u.ID, &u.FullName, &u.Email, &u.UnitID, &u.PasswordHash, &u.Active)
+	var locked nullableTime
+	err := s.db.QueryRowContext(ctx, `SELECT agency_id, id, full_name, email, unit_id, password_hash, active, locked_until FROM users WHERE username = $1`,
+		username).Scan(&u.AgencyID, &u.ID, &u.FullName, &u.Email, &u.UnitID, &u.PasswordHash, &u.Active, &locked)
+	u.LockedUntil = locked.t
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, notFound("người dùng " + username)
 	}

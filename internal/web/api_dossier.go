@@ -134,7 +134,7 @@ func commandRoutes() []struct {
 // apiRoutes is every JSON endpoint.
 func (s *Server) apiRoutes() []apiRoute {
 	routes := []apiRoute{
-		{method: "POST", path: "/api/v1/auth/token", summary: "Đăng nhập: đổi tên đăng nhập và mật khẩu lấy mã truy cập", request: tokenRequest{}, response: tokenResponse{}, handler: s.apiToken},
+		{method: "POST", path: "/api/v1/auth/token", summary: "Đăng nhập: đổi tên đăng nhập và mật khẩu lấy mã truy cập", request: tokenRequest{}, response: tokenResponse{}, handler: s.limited("login", s.apiToken)},
 		{method: "GET", path: "/api/v1/dossiers", summary: "Danh sách hồ sơ theo mức độ khẩn", response: listView{}, auth: true,
 			query: []string{"status", "unit", "assignee", "procedure", "overdue", "due_before", "q", "cursor", "limit"}, handler: s.apiDossierList},
 		{method: "POST", path: "/api/v1/dossiers", summary: "Tiếp nhận hồ sơ mới (Receive)", request: receiveRequest{}, response: dossierView{}, auth: true, handler: s.apiNewDossier(receiveRequest{})},

@@ -38,7 +38,7 @@ func (s *Server) apiToken(w http.ResponseWriter, r *http.Request) {
 		s.failJSON(w, r, err)
 		return
 	}
-	u, err := auth.Authenticate(r.Context(), s.deps.Store, norm.NFC.String(req.Username), req.Password)
+	u, err := auth.Authenticate(r.Context(), s.deps.Store, norm.NFC.String(req.Username), req.Password, s.deps.Now())
 	if err != nil {
 		s.failJSON(w, r, err)
 		return

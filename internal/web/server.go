@@ -22,14 +22,24 @@ import (
 )
 
 // Store is what the web layer needs of the store. It is defined here,
-// where it is used.
+// where it is used; each group of pages names its own part.
 type Store interface {
+	coreStore
+	staffStore
+	publicStore
+}
+
+// coreStore serves the operational endpoints, log-in and the JSON API.
+type coreStore interface {
 	Ping(ctx context.Context) error
 	Agencies(ctx context.Context) ([]agency.Agency, error)
 	Procedures(ctx context.Context, agencyID string) ([]store.CatalogueEntry, error)
-	UserByUsername(ctx context.Context, username string) (auth.User, error)
+	auth.Accounts
 	SaveToken(ctx context.Context, u auth.User, token string, expires time.Time) error
 	UserByToken(ctx context.Context, token string, now time.Time) (auth.User, error)
+	CreateSession(ctx context.Context, u auth.User, token string, expires time.Time) error
+	SessionUser(ctx context.Context, token string, now time.Time) (auth.User, error)
+	DeleteSession(ctx context.Context, token string) error
 	Execute(ctx context.Context, in store.Exec, cal *calendar.Calendar, secret func() string) (store.Record, error)
 	Dossier(ctx context.Context, agencyID, codeOrID string) (store.Record, error)
 	ListDossiers(ctx context.Context, agencyID string, f store.Filter, cursor string, limit int) ([]store.Row, string, error)
@@ -51,6 +61,8 @@ var templateFS embed.FS
 type Server struct {
 	deps    Deps
 	mux     *http.ServeMux
+	handler http.Handler // mux behind cross-origin protection
+	limits  *limiter
 	pages   *template.Template
 	metrics *metrics
 	reg     *prometheus.Registry
@@ -66,8 +78,17 @@ func New(d Deps) *Server {
 		pages:   template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html")),
 		metrics: newMetrics(reg),
 		reg:     reg,
+		limits:  newLimiter(d.Now),
 	}
 	s.routes()
+	// CSRF: unsafe requests from another origin are refused (Sec-Fetch-Site
+	// and Origin checks); API clients without those headers pass.
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.deps.Log.Warn("cross-origin request refused", "method", r.Method, "path", r.URL.Path)
+		http.Error(w, "Yêu cầu từ trang web khác bị từ chối.", http.StatusForbidden)
+	}))
+	s.handler = cop.Handler(s.mux)
 	return s
 }
 
@@ -75,8 +96,12 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /readyz", s.readyz)
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
-	s.mux.HandleFunc("GET /{$}", s.home)
 	s.mux.HandleFunc("GET /thu-tuc", s.procedureList)
+	s.mux.HandleFunc("GET /dang-nhap", s.loginForm)
+	s.mux.HandleFunc("POST /dang-nhap", s.limited("login", s.login))
+	s.mux.HandleFunc("POST /dang-xuat", s.logout)
+	s.staffRoutes()
+	s.publicRoutes()
 	routes := s.apiRoutes()
 	for _, rt := range routes {
 		s.mux.HandleFunc(rt.method+" "+rt.path, rt.handler)
@@ -89,7 +114,7 @@ func (s *Server) routes() {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := s.deps.Now()
 	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
-	s.mux.ServeHTTP(rec, r)
+	s.handler.ServeHTTP(rec, r)
 	took := s.deps.Now().Sub(start)
 	route := r.Pattern
 	if route == "" {

@@ -58,7 +58,6 @@ func TestPagesAndTokens(t *testing.T) {
 		}{
 			{"GET", "/healthz", "", 200, "ok"},
 			{"GET", "/readyz", "", 200, "ready"},
-			{"GET", "/", "", 200, "Sở Giáo dục và Đào tạo"},
 			{"GET", "/thu-tuc", "", 200, "Chưa có thời hạn"},
 			{"GET", "/thu-tuc?co-quan=nope", "", 404, "Không tìm thấy cơ quan"},
 			{"GET", "/khong-co", "", 404, ""},

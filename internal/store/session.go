@@ -1,0 +1,68 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"dunghan/internal/apperr"
+	"dunghan/internal/auth"
+)
+
+// CreateSession records a web session for the user until expires; the
+// cookie carries token, the database only its hash.
+func (s *Store) CreateSession(ctx context.Context, u auth.User, token string, expires time.Time) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO sessions (token_hash, agency_id, user_id, expires_at, created_at) VALUES ($1, $2, $3, $4, $5)`,
+		tokenHash(token), u.AgencyID, u.ID, stamp(expires), stamp(s.now()))
+	if err != nil {
+		return dbErr("create session", err)
+	}
+	return nil
+}
+
+// SessionUser returns the active user of an unexpired session.
+func (s *Store) SessionUser(ctx context.Context, token string, now time.Time) (auth.User, error) {
+	var u auth.User
+	var expires time.Time
+	err := s.db.QueryRowContext(ctx, `SELECT u.agency_id, u.id, u.username, u.full_name, u.email, u.unit_id, u.active, x.expires_at
+		FROM sessions x JOIN users u ON u.agency_id = x.agency_id AND u.id = x.user_id WHERE x.token_hash = $1`, tokenHash(token)).
+		Scan(&u.AgencyID, &u.ID, &u.Username, &u.FullName, &u.Email, &u.UnitID, &u.Active, &expires)
+	switch {
+	case errors.Is(err, sql.ErrNoRows), err == nil && (!expires.After(now) || !u.Active):
+		return u, apperr.New(apperr.Unauthorized, "Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại.")
+	case err != nil:
+		return u, dbErr("session user", err)
+	}
+	u.Roles, err = s.roles(ctx, u.AgencyID, u.ID)
+	return u, err
+}
+
+// DeleteSession ends a web session (log-out).
+func (s *Store) DeleteSession(ctx context.Context, token string) error {
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, tokenHash(token)); err != nil {
+		return dbErr("delete session", err)
+	}
+	return nil
+}
+
+// LoginFailed counts a failed log-in and locks the account for lockFor
+// once maxFailures is reached.
+func (s *Store) LoginFailed(ctx context.Context, u auth.User, maxFailures int, lockFor time.Duration) error {
+	now := s.now()
+	_, err := s.db.ExecContext(ctx, `UPDATE users SET failed_logins = failed_logins + 1,
+		locked_until = CASE WHEN failed_logins + 1 >= $3 THEN $4 ELSE locked_until END WHERE agency_id = $1 AND id = $2`,
+		u.AgencyID, u.ID, maxFailures, stamp(now.Add(lockFor)))
+	if err != nil {
+		return dbErr("login failed", err)
+	}
+	return nil
+}
+
+// LoginSucceeded clears the failure count and any lock.
+func (s *Store) LoginSucceeded(ctx context.Context, u auth.User) error {
+	if _, err := s.db.ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL WHERE agency_id = $1 AND id = $2`, u.AgencyID, u.ID); err != nil {
+		return dbErr("login succeeded", err)
+	}
+	return nil
+}
