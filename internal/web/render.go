@@ -2,8 +2,10 @@ package web
 
 import (
 	"bytes"
+	"fmt"
 	"html/template"
 	"net/http"
+	"strings"
 	"time"
 
 	"dunghan/internal/apperr"
@@ -11,9 +13,42 @@ import (
 	"dunghan/internal/procedure"
 )
 
+// funcs are the template helpers shared by every page. A page file may add
+// its own in an init function.
 var funcs = template.FuncMap{
-	"date":     func(t time.Time) string { return t.In(calendar.Zone).Format("02/01/2006") },
+	"date":     func(t time.Time) string { return when(t, "02/01/2006") },
+	"datetime": func(t time.Time) string { return when(t, "15:04 02/01/2006") },
 	"duration": procedure.DurationLabel,
+	"worktime": workTime,
+}
+
+// when formats t in Vietnam time, or "—" for the zero time.
+func when(t time.Time, layout string) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.In(calendar.Zone).Format(layout)
+}
+
+// workTime shows working minutes as days (of 8 hours), hours and minutes,
+// e.g. "2 ngày 3 giờ 15 phút"; negative values get a leading "−".
+func workTime(minutes int) string {
+	sign := ""
+	if minutes < 0 {
+		sign, minutes = "−", -minutes
+	}
+	d, h, m := minutes/480, minutes%480/60, minutes%60
+	var parts []string
+	if d > 0 {
+		parts = append(parts, fmt.Sprintf("%d ngày", d))
+	}
+	if h > 0 {
+		parts = append(parts, fmt.Sprintf("%d giờ", h))
+	}
+	if m > 0 || len(parts) == 0 {
+		parts = append(parts, fmt.Sprintf("%d phút", m))
+	}
+	return sign + strings.Join(parts, " ")
 }
 
 // render executes the named page template into a buffer first, so that a
