@@ -72,7 +72,6 @@ func realServer(t *testing.T) string {
 	return "http://" + addr
 }
 
-
 // TestBrowserSmoke checks the harness: the log-in page renders in chromium.
 func TestBrowserSmoke(t *testing.T) {
 	base := realServer(t)
