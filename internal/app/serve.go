@@ -35,13 +35,18 @@ func runServe(ctx context.Context, env Env, args []string) int {
 			return 1
 		}
 	}
+	sso, err := web.NewSSO(ctx, s.cfg.OIDC)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "dunghan serve: %v\n", err)
+		return 1
+	}
 	ln, err := net.Listen("tcp", s.cfg.Addr)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "dunghan serve: cannot listen on %s: %v\n", s.cfg.Addr, err)
 		return 1
 	}
 	srv := &http.Server{
-		Handler:           web.New(web.Deps{Store: s.store, Calendar: s.cal, Log: s.log, Now: env.Now, Secret: secrets(env.Random)}),
+		Handler:           web.New(web.Deps{Store: s.store, Calendar: s.cal, Log: s.log, Now: env.Now, Secret: secrets(env.Random), SSO: sso}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

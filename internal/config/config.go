@@ -26,6 +26,18 @@ type Config struct {
 	LogJSON  bool
 	// ShutdownTimeout bounds graceful shutdown on SIGTERM.
 	ShutdownTimeout time.Duration
+	// OIDC is the optional provincial single sign-on; off when Issuer is empty.
+	OIDC OIDC
+}
+
+// OIDC configures single sign-on with an OpenID Connect provider. A user
+// who signs in there must already exist here with the same username.
+type OIDC struct {
+	Issuer        string
+	ClientID      string
+	ClientSecret  string
+	RedirectURL   string // this server's /dang-nhap/sso/callback as the provider sees it
+	UsernameClaim string // ID-token claim holding the username
 }
 
 // vars lists every variable with its default and how to apply it.
@@ -70,6 +82,23 @@ var vars = []struct {
 		}
 		return errors.New("must be text or json")
 	}},
+	{"DUNGHAN_OIDC_ISSUER", "", "OpenID Connect issuer URL for single sign-on (empty: off)", func(c *Config, v string) error {
+		if v != "" && !strings.HasPrefix(v, "https://") && !strings.HasPrefix(v, "http://") {
+			return errors.New("must be an http(s) URL")
+		}
+		c.OIDC.Issuer = v
+		return nil
+	}},
+	{"DUNGHAN_OIDC_CLIENT_ID", "", "client ID registered with the provider", func(c *Config, v string) error { c.OIDC.ClientID = v; return nil }},
+	{"DUNGHAN_OIDC_CLIENT_SECRET", "", "client secret", func(c *Config, v string) error { c.OIDC.ClientSecret = v; return nil }},
+	{"DUNGHAN_OIDC_REDIRECT_URL", "", "callback URL, e.g. https://dunghan.example/dang-nhap/sso/callback", func(c *Config, v string) error {
+		if v != "" && !strings.HasSuffix(v, "/dang-nhap/sso/callback") {
+			return errors.New("must end with /dang-nhap/sso/callback")
+		}
+		c.OIDC.RedirectURL = v
+		return nil
+	}},
+	{"DUNGHAN_OIDC_USERNAME_CLAIM", "preferred_username", "ID-token claim that holds the username", func(c *Config, v string) error { c.OIDC.UsernameClaim = v; return nil }},
 	{"DUNGHAN_SHUTDOWN_TIMEOUT", "10s", "graceful shutdown limit, e.g. 10s", func(c *Config, v string) error {
 		d, err := time.ParseDuration(v)
 		if err != nil || d <= 0 || d > 5*time.Minute {
@@ -110,6 +139,9 @@ func Load(environ []string) (Config, error) {
 		if err := x.set(&c, strings.TrimSpace(v)); err != nil {
 			errs = append(errs, fmt.Errorf("%s=%q: %v", x.name, v, err))
 		}
+	}
+	if c.OIDC.Issuer != "" && (c.OIDC.ClientID == "" || c.OIDC.RedirectURL == "") {
+		errs = append(errs, errors.New("DUNGHAN_OIDC_ISSUER is set: DUNGHAN_OIDC_CLIENT_ID and DUNGHAN_OIDC_REDIRECT_URL are required too"))
 	}
 	var unknown []string
 	for k := range env {

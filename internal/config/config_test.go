@@ -12,7 +12,7 @@ func TestDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Config{DatabaseURL: "sqlite:./data/dunghan.db", Addr: "127.0.0.1:8080", Demo: true, LogLevel: slog.LevelInfo, ShutdownTimeout: 10 * time.Second}
+	want := Config{DatabaseURL: "sqlite:./data/dunghan.db", Addr: "127.0.0.1:8080", Demo: true, LogLevel: slog.LevelInfo, ShutdownTimeout: 10 * time.Second, OIDC: OIDC{UsernameClaim: "preferred_username"}}
 	if c != want {
 		t.Fatalf("got %+v, want %+v", c, want)
 	}
@@ -41,5 +41,18 @@ func TestEveryBadValueReported(t *testing.T) {
 		if !strings.Contains(err.Error(), name) {
 			t.Errorf("error does not mention %s:\n%s", name, err)
 		}
+	}
+}
+
+func TestOIDCNeedsClientAndRedirect(t *testing.T) {
+	if _, err := Load([]string{"DUNGHAN_OIDC_ISSUER=https://sso.example"}); err == nil || !strings.Contains(err.Error(), "DUNGHAN_OIDC_CLIENT_ID") {
+		t.Fatalf("got %v", err)
+	}
+	c, err := Load([]string{"DUNGHAN_OIDC_ISSUER=https://sso.example", "DUNGHAN_OIDC_CLIENT_ID=dunghan", "DUNGHAN_OIDC_REDIRECT_URL=https://d.example/dang-nhap/sso/callback"})
+	if err != nil || c.OIDC.ClientID != "dunghan" {
+		t.Fatalf("%+v %v", c.OIDC, err)
+	}
+	if _, err := Load([]string{"DUNGHAN_OIDC_REDIRECT_URL=https://d.example/cb"}); err == nil {
+		t.Fatal("a redirect URL off the callback path must be refused")
 	}
 }

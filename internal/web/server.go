@@ -52,6 +52,7 @@ type Deps struct {
 	Log      *slog.Logger
 	Now      func() time.Time
 	Secret   func() string // makes the citizen's lookup secret printed on a receipt
+	SSO      *SSO          // provincial single sign-on; nil when off
 }
 
 //go:embed templates
@@ -100,6 +101,8 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /dang-nhap", s.loginForm)
 	s.mux.HandleFunc("POST /dang-nhap", s.limited("login", s.login))
 	s.mux.HandleFunc("POST /dang-xuat", s.logout)
+	s.mux.HandleFunc("GET /dang-nhap/sso", s.ssoStart)
+	s.mux.HandleFunc("GET /dang-nhap/sso/callback", s.limited("login", s.ssoCallback))
 	s.staffRoutes()
 	s.publicRoutes()
 	routes := s.apiRoutes()

@@ -63,7 +63,7 @@ func localPath(p string) string {
 
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 	data := page("Đăng nhập", nil)
-	data["Next"] = localPath(r.URL.Query().Get("tiep"))
+	data["Next"], data["SSO"] = localPath(r.URL.Query().Get("tiep")), s.deps.SSO != nil
 	s.render(w, r, http.StatusOK, "login.html", data)
 }
 
@@ -73,14 +73,8 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	next := localPath(r.PostFormValue("tiep"))
 	u, err := auth.Authenticate(r.Context(), s.deps.Store, username, r.PostFormValue("password"), s.deps.Now())
 	if err == nil {
-		token := newToken()
-		if err = s.deps.Store.CreateSession(r.Context(), u, token, s.deps.Now().Add(sessionTTL)); err == nil {
-			http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: r.TLS != nil,
-				SameSite: http.SameSiteLaxMode, MaxAge: int(sessionTTL.Seconds())})
-			s.deps.Log.Info("login", "user", u.ID)
-			http.Redirect(w, r, next, http.StatusSeeOther)
-			return
-		}
+		s.openSession(w, r, u, next)
+		return
 	}
 	status := statusOf(apperr.CodeOf(err))
 	if status >= 500 {
@@ -89,6 +83,20 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	data := page("Đăng nhập", nil)
 	data["Next"], data["Username"], data["Error"] = next, username, apperr.Message(err)
 	s.render(w, r, status, "login.html", data)
+}
+
+// openSession creates the server-side session, sets its cookie and
+// redirects to next.
+func (s *Server) openSession(w http.ResponseWriter, r *http.Request, u auth.User, next string) {
+	token := newToken()
+	if err := s.deps.Store.CreateSession(r.Context(), u, token, s.deps.Now().Add(sessionTTL)); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: r.TLS != nil,
+		SameSite: http.SameSiteLaxMode, MaxAge: int(sessionTTL.Seconds())})
+	s.deps.Log.Info("login", "user", u.ID)
+	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
 // logout ends the session.
