@@ -96,5 +96,10 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if status >= 500 {
 		s.deps.Log.Error("request failed", "route", r.Pattern, "code", code, "err", err)
 	}
-	s.render(w, r, status, "error.html", map[string]any{"Title": "Lỗi", "Message": apperr.Message(err), "Status": status})
+	data := page("Lỗi", nil)
+	if u, ok := s.sessionUser(r); ok {
+		data["User"] = &u
+	}
+	data["Message"], data["Status"] = apperr.Message(err), status
+	s.render(w, r, status, "error.html", data)
 }
