@@ -170,9 +170,18 @@ func (w *world) walk(ctx context.Context, rng *rand.Rand, at, now time.Time, res
 		slowStep = 1 + rng.IntN(3)
 	}
 	supplement, payment, reschedule := rng.IntN(12) == 0, p.Fee != "" && p.Fee != "Không" && rng.IntN(4) == 0, rng.IntN(25) == 0
+	// Some dossiers due around now are still with the specialist: the
+	// handful that is overdue or at risk when the demo starts.
+	due := rec.State.LegalDue
+	stuck := !due.IsZero() && due.After(w.cal.AddWorkingMinutes(now, -2*w.cal.MinutesPerDay())) &&
+		due.Before(w.cal.AddWorkingMinutes(now, 3*w.cal.MinutesPerDay())) && rng.IntN(2) == 0
 	steps := rec.State.Procedure.Steps
 	actor := desk
 	for i := 0; i < len(steps); i++ {
+		if stuck && i == 1 {
+			res.Open++
+			return
+		}
 		budget := steps[i].Budget
 		if budget == 0 {
 			budget = 120
