@@ -2,40 +2,20 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"time"
 
-	"dunghan/internal/apperr"
 	"dunghan/internal/auth"
 )
 
 // CreateSession records a web session for the user until expires; the
 // cookie carries token, the database only its hash.
 func (s *Store) CreateSession(ctx context.Context, u auth.User, token string, expires time.Time) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO sessions (token_hash, agency_id, user_id, expires_at, created_at) VALUES ($1, $2, $3, $4, $5)`,
-		tokenHash(token), u.AgencyID, u.ID, stamp(expires), stamp(s.now()))
-	if err != nil {
-		return dbErr("create session", err)
-	}
-	return nil
+	return s.saveCredential(ctx, webSessions, u, token, expires)
 }
 
 // SessionUser returns the active user of an unexpired session.
 func (s *Store) SessionUser(ctx context.Context, token string, now time.Time) (auth.User, error) {
-	var u auth.User
-	var expires time.Time
-	err := s.db.QueryRowContext(ctx, `SELECT u.agency_id, u.id, u.username, u.full_name, u.email, u.unit_id, u.active, x.expires_at
-		FROM sessions x JOIN users u ON u.agency_id = x.agency_id AND u.id = x.user_id WHERE x.token_hash = $1`, tokenHash(token)).
-		Scan(&u.AgencyID, &u.ID, &u.Username, &u.FullName, &u.Email, &u.UnitID, &u.Active, &expires)
-	switch {
-	case errors.Is(err, sql.ErrNoRows), err == nil && (!expires.After(now) || !u.Active):
-		return u, apperr.New(apperr.Unauthorized, "Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại.")
-	case err != nil:
-		return u, dbErr("session user", err)
-	}
-	u.Roles, err = s.roles(ctx, u.AgencyID, u.ID)
-	return u, err
+	return s.credentialUser(ctx, webSessions, token, now, "Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại.")
 }
 
 // DeleteSession ends a web session (log-out).
