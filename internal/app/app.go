@@ -46,6 +46,7 @@ func commands() map[string]command {
 		"procedure": {"manage the procedure catalogue (procedure import FILE)", runProcedure},
 		"user":      {"manage users (user create)", runUser},
 		"calendar":  {"working-calendar arithmetic offline (due, between, day, lunar, solar, year)", runCalendar},
+		"scorecard": {"Decision 766 scorecard tools (scorecard what-if)", runScorecard},
 	}
 }
 

@@ -29,7 +29,8 @@ func class(st dossier.State) string {
 	return string(dossier.Classify(st.FinishedAt, st.LegalDue))
 }
 
-// saveProjection writes the current-state row that every reader uses.
+// saveProjection writes the current-state row that every reader uses, and
+// (it has the calendar they need) the scorecard's counters.
 func saveProjection(ctx context.Context, tx *sql.Tx, agencyID, id string, before, st dossier.State, lastHash string, cal *calendar.Calendar, now time.Time, isNew bool) error {
 	var stepDue, wake time.Time
 	if t, ok := st.StepDue(cal); ok {
@@ -48,28 +49,34 @@ func saveProjection(ctx context.Context, tx *sql.Tx, agencyID, id string, before
 	}
 	a := st.Applicant
 	search := Fold(a.Name + " " + a.Organisation + " " + a.IDNumber + " " + a.Phone)
+	sf := scoreFactsOf(before, st, cal)
 	args := []any{agencyID, id, code, string(st.Status), st.Status.PortalCode(), int(st.Channel), st.Procedure.ID, st.Procedure.Version,
 		st.ReceivingUnit, st.Step, st.StepUnit, st.Assignee, a.Name, search, st.Secret, nullTime(st.AcceptedAt), nullTime(st.LegalDue),
 		nullTime(st.Promised), nullTime(stepDue), nullTime(wake), nullTime(st.FinishedAt), class(st), st.Paused, st.CountsOverdue,
-		stamp(sortDue), st.Version, lastHash, stamp(now)}
+		stamp(sortDue), st.Version, lastHash, stamp(now),
+		sf.handlingUnit, nullTime(st.PromisedAtAcceptance), nullTime(st.OriginalLegalDue), nullTime(sf.firstPause), sf.finishing, sf.late766}
 	if isNew {
 		_, err := tx.ExecContext(ctx, `INSERT INTO dossiers (agency_id, id, code, status, portal_status, channel, procedure_id, procedure_version,
 			receiving_unit, step, step_unit, assignee, applicant_name, applicant_search, secret, accepted_at, legal_due_at,
-			promised_at, step_due_at, next_wake_at, finished_at, class, paused, counts_overdue, sort_due, version, last_hash, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28)`, args...)
+			promised_at, step_due_at, next_wake_at, finished_at, class, paused, counts_overdue, sort_due, version, last_hash, updated_at,
+			handling_unit, promised_at_acceptance, original_legal_due_at, first_pause_at, late_766)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28,
+			$29, $30, $31, $32, $33 AND $34)`, args...)
 		if isUnique(err) {
 			return apperr.Newf(apperr.Conflict, "Mã hồ sơ %s đã tồn tại.", st.Code)
 		}
 		if err != nil {
 			return dbErr("insert dossier", err)
 		}
-		return nil
+		return updateScoreCounters(ctx, tx, agencyID, before, st, sf)
 	}
 	res, err := tx.ExecContext(ctx, `UPDATE dossiers SET code = $3, status = $4, portal_status = $5, channel = $6, procedure_id = $7,
 		procedure_version = $8, receiving_unit = $9, step = $10, step_unit = $11, assignee = $12, applicant_name = $13, applicant_search = $14,
 		secret = $15, accepted_at = $16, legal_due_at = $17, promised_at = $18, step_due_at = $19, next_wake_at = $20, finished_at = $21,
-		class = $22, paused = $23, counts_overdue = $24, sort_due = $25, version = $26, last_hash = $27, updated_at = $28
-		WHERE agency_id = $1 AND id = $2 AND version = $29`, append(args, before.Version)...)
+		class = $22, paused = $23, counts_overdue = $24, sort_due = $25, version = $26, last_hash = $27, updated_at = $28,
+		handling_unit = $29, promised_at_acceptance = $30, original_legal_due_at = $31, first_pause_at = $32,
+		late_766 = CASE WHEN $33 THEN $34 ELSE late_766 END
+		WHERE agency_id = $1 AND id = $2 AND version = $35`, append(args, before.Version)...)
 	if err != nil {
 		if isUnique(err) {
 			return apperr.Newf(apperr.Conflict, "Mã hồ sơ %s đã tồn tại.", st.Code)
@@ -79,7 +86,7 @@ func saveProjection(ctx context.Context, tx *sql.Tx, agencyID, id string, before
 	if n, _ := res.RowsAffected(); n != 1 {
 		return apperr.New(apperr.Conflict, "Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại.")
 	}
-	return nil
+	return updateScoreCounters(ctx, tx, agencyID, before, st, sf)
 }
 
 // updateCounters moves the per-day flows and the open gauge for the

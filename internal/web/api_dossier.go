@@ -147,7 +147,7 @@ func (s *Server) apiRoutes() []apiRoute {
 		routes = append(routes, apiRoute{method: "POST", path: "/api/v1/dossiers/{code}/" + c.path, summary: c.summary,
 			request: c.zero, response: dossierView{}, auth: true, handler: s.apiDossierCommand(c.zero)})
 	}
-	return routes
+	return append(routes, s.scoreAPIRoutes()...)
 }
 
 // apiNewDossier handles a command that creates a dossier.

@@ -27,6 +27,7 @@ type Store interface {
 	coreStore
 	staffStore
 	publicStore
+	scoreStore
 }
 
 // coreStore serves the operational endpoints, log-in and the JSON API.
@@ -105,6 +106,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /dang-nhap/sso/callback", s.limited("login", s.ssoCallback))
 	s.staffRoutes()
 	s.publicRoutes()
+	s.scoreRoutes()
 	routes := s.apiRoutes()
 	for _, rt := range routes {
 		s.mux.HandleFunc(rt.method+" "+rt.path, rt.handler)
