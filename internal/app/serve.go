@@ -7,11 +7,14 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
+	"dunghan/internal/calendar"
 	"dunghan/internal/config"
 	"dunghan/internal/demo"
 	"dunghan/internal/store"
+	"dunghan/internal/watch"
 	"dunghan/internal/web"
 )
 
@@ -53,6 +56,9 @@ func runServe(ctx context.Context, env Env, args []string) int {
 		IdleTimeout:       120 * time.Second,
 	}
 	fmt.Fprintf(env.Stdout, "dunghan %s serving http://%s (database: %s, %s)\n", Version, ln.Addr(), store.Redact(s.cfg.DatabaseURL), s.store.Engine())
+	workCtx, stopWorkers := context.WithCancel(context.Background())
+	workers := startWorkers(workCtx, env, s)
+	defer func() { stopWorkers(); workers.Wait() }()
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {
@@ -62,6 +68,10 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	case <-ctx.Done():
 	}
 	s.log.Info("shutting down", "timeout", s.cfg.ShutdownTimeout)
+	// The workers stop first: a sweep or a delivery in flight finishes its
+	// transaction or rolls it back; nothing it claimed is lost.
+	stopWorkers()
+	workers.Wait()
 	shutCtx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(shutCtx); err != nil {
@@ -120,4 +130,38 @@ func secrets(random io.Reader) func() string {
 		}
 		return string(b)
 	}
+}
+
+// startWorkers starts the deadline watcher and the outbox courier; they
+// stop when ctx ends and the returned group's Wait returns then.
+func startWorkers(ctx context.Context, env Env, s *setup) *sync.WaitGroup {
+	n := s.cfg.Notify
+	calendarOf := func(string) *calendar.Calendar { return s.cal }
+	courier := watch.NewCourier(watch.CourierOptions{Store: s.store, Calendar: calendarOf, Now: env.Now, Log: s.log,
+		Interval: n.OutboxInterval, MaxAttempts: n.MaxAttempts, Mail: mailer(n, env), Webhook: webhook(n, env)})
+	sweeper := watch.NewSweeper(watch.Options{Store: s.store, Calendar: calendarOf, Now: env.Now, Log: s.log, Interval: n.WatchInterval,
+		Mail: n.SMTP.Host != "", Webhook: n.Webhook.URL != "", OverdueAtOnce: n.OverdueAtOnce, BaseURL: n.PublicURL, Queued: courier.Kick})
+	var wg sync.WaitGroup
+	wg.Go(func() { sweeper.Run(ctx) })
+	wg.Go(func() { courier.Run(ctx) })
+	s.log.Info("workers started", "watch_interval", n.WatchInterval, "outbox_interval", n.OutboxInterval,
+		"email", n.SMTP.Host != "", "webhook", n.Webhook.URL != "")
+	return &wg
+}
+
+// mailer is the e-mail sender, nil when SMTP is not set up.
+func mailer(n config.Notify, env Env) watch.Sender {
+	if n.SMTP.Host == "" {
+		return nil
+	}
+	return watch.NewMailer(watch.SMTP{Host: n.SMTP.Host, Port: n.SMTP.Port, Username: n.SMTP.Username, Password: n.SMTP.Password,
+		From: n.SMTP.From, TLS: n.SMTP.TLS}, env.Now)
+}
+
+// webhook is the webhook sender, nil when no URL is set.
+func webhook(n config.Notify, env Env) watch.Sender {
+	if n.Webhook.URL == "" {
+		return nil
+	}
+	return watch.NewWebhook(n.Webhook.URL, n.Webhook.Secret, n.Webhook.Timeout, env.Now)
 }

@@ -28,7 +28,8 @@ func open(ctx context.Context, env Env, cmd string) (*setup, int) {
 		return nil, 2
 	}
 	log := newLogger(env, cfg)
-	st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{Now: env.Now, Log: log})
+	channels := store.Channels{Email: cfg.Notify.SMTP.Host != "", Webhook: cfg.Notify.Webhook.URL != ""}
+	st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{Now: env.Now, Log: log, Channels: channels})
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "dunghan %s: %v\n", cmd, err)
 		return nil, 1

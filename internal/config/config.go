@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/mail"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -28,6 +30,42 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// OIDC is the optional provincial single sign-on; off when Issuer is empty.
 	OIDC OIDC
+	// Notify configures the deadline watcher and its outbound channels.
+	Notify Notify
+}
+
+// Notify configures the deadline watcher, the outbox and its channels.
+type Notify struct {
+	SMTP    SMTP
+	Webhook Webhook
+	// OverdueAtOnce lets overdue alerts to the leadership go out at once,
+	// outside office hours too; other messages wait for office hours.
+	OverdueAtOnce bool
+	// WatchInterval is the time between deadline sweeps.
+	WatchInterval time.Duration
+	// OutboxInterval is the time between outbox delivery rounds.
+	OutboxInterval time.Duration
+	// MaxAttempts is how often a message is tried before it is a dead letter.
+	MaxAttempts int
+	// PublicURL is this server's address as users reach it, for links in e-mails.
+	PublicURL string
+}
+
+// SMTP is the mail server for e-mail notifications; off when Host is empty.
+type SMTP struct {
+	Host     string
+	Port     int
+	Username string
+	Password string
+	From     string
+	TLS      string // starttls, tls or none
+}
+
+// Webhook is the agency's gateway (SMS, Zalo); off when URL is empty.
+type Webhook struct {
+	URL     string
+	Secret  string // HMAC-SHA256 key of the signature header
+	Timeout time.Duration
 }
 
 // OIDC configures single sign-on with an OpenID Connect provider. A user
@@ -99,6 +137,101 @@ var vars = []struct {
 		return nil
 	}},
 	{"DUNGHAN_OIDC_USERNAME_CLAIM", "preferred_username", "ID-token claim that holds the username", func(c *Config, v string) error { c.OIDC.UsernameClaim = v; return nil }},
+	{"DUNGHAN_SMTP_HOST", "", "SMTP server for e-mail notifications (empty: e-mail off)", func(c *Config, v string) error {
+		if strings.ContainsAny(v, ":/ ") {
+			return errors.New("must be a host name or address only; the port goes in DUNGHAN_SMTP_PORT")
+		}
+		c.Notify.SMTP.Host = v
+		return nil
+	}},
+	{"DUNGHAN_SMTP_PORT", "587", "SMTP port (587 with starttls, 465 with tls)", func(c *Config, v string) error {
+		p, err := strconv.Atoi(v)
+		if err != nil || p < 1 || p > 65535 {
+			return errors.New("must be a number from 1 to 65535")
+		}
+		c.Notify.SMTP.Port = p
+		return nil
+	}},
+	{"DUNGHAN_SMTP_USERNAME", "", "SMTP user name (empty: no authentication)", func(c *Config, v string) error { c.Notify.SMTP.Username = v; return nil }},
+	{"DUNGHAN_SMTP_PASSWORD", "", "SMTP password", func(c *Config, v string) error { c.Notify.SMTP.Password = v; return nil }},
+	{"DUNGHAN_SMTP_FROM", "", "sender of e-mails, e.g. \"Sở GDĐT <dunghan@sogd.example.gov.vn>\"", func(c *Config, v string) error {
+		if v != "" {
+			if _, err := mail.ParseAddress(v); err != nil {
+				return errors.New("must be an e-mail address, optionally with a name: Name <user@host>")
+			}
+		}
+		c.Notify.SMTP.From = v
+		return nil
+	}},
+	{"DUNGHAN_SMTP_TLS", "starttls", "starttls (required), tls (implicit, port 465) or none (trusted relay)", func(c *Config, v string) error {
+		switch v {
+		case "starttls", "tls", "none":
+			c.Notify.SMTP.TLS = v
+			return nil
+		}
+		return errors.New("must be starttls, tls or none")
+	}},
+	{"DUNGHAN_WEBHOOK_URL", "", "URL that receives every alert and status change as a signed JSON POST (empty: off)", func(c *Config, v string) error {
+		if v != "" {
+			u, err := url.Parse(v)
+			if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+				return errors.New("must be an http(s) URL")
+			}
+		}
+		c.Notify.Webhook.URL = v
+		return nil
+	}},
+	{"DUNGHAN_WEBHOOK_SECRET", "", "shared secret of the X-Dunghan-Signature header (HMAC-SHA256), at least 16 characters", func(c *Config, v string) error {
+		c.Notify.Webhook.Secret = v
+		return nil
+	}},
+	{"DUNGHAN_WEBHOOK_TIMEOUT", "10s", "time limit of one webhook call", func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second || d > 2*time.Minute {
+			return errors.New("must be a duration between 1s and 2m, e.g. 10s")
+		}
+		c.Notify.Webhook.Timeout = d
+		return nil
+	}},
+	{"DUNGHAN_OVERDUE_AT_ONCE", "false", "send overdue alerts to the leadership at once, even outside office hours", func(c *Config, v string) error {
+		b, err := strconv.ParseBool(v)
+		c.Notify.OverdueAtOnce = b
+		return boolErr(err)
+	}},
+	{"DUNGHAN_WATCH_INTERVAL", "1m", "time between deadline sweeps", func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second || d > time.Hour {
+			return errors.New("must be a duration between 1s and 1h, e.g. 1m")
+		}
+		c.Notify.WatchInterval = d
+		return nil
+	}},
+	{"DUNGHAN_OUTBOX_INTERVAL", "30s", "time between delivery rounds of e-mails and webhook calls", func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second || d > time.Hour {
+			return errors.New("must be a duration between 1s and 1h, e.g. 30s")
+		}
+		c.Notify.OutboxInterval = d
+		return nil
+	}},
+	{"DUNGHAN_OUTBOX_MAX_ATTEMPTS", "8", "attempts before a message becomes a dead letter", func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 50 {
+			return errors.New("must be a number from 1 to 50")
+		}
+		c.Notify.MaxAttempts = n
+		return nil
+	}},
+	{"DUNGHAN_PUBLIC_URL", "", "this server's address as users reach it, for links in e-mails, e.g. https://dunghan.sogd.example.gov.vn", func(c *Config, v string) error {
+		if v != "" {
+			u, err := url.Parse(v)
+			if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+				return errors.New("must be an http(s) URL")
+			}
+		}
+		c.Notify.PublicURL = strings.TrimSuffix(v, "/")
+		return nil
+	}},
 	{"DUNGHAN_SHUTDOWN_TIMEOUT", "10s", "graceful shutdown limit, e.g. 10s", func(c *Config, v string) error {
 		d, err := time.ParseDuration(v)
 		if err != nil || d <= 0 || d > 5*time.Minute {
@@ -142,6 +275,16 @@ func Load(environ []string) (Config, error) {
 	}
 	if c.OIDC.Issuer != "" && (c.OIDC.ClientID == "" || c.OIDC.RedirectURL == "") {
 		errs = append(errs, errors.New("DUNGHAN_OIDC_ISSUER is set: DUNGHAN_OIDC_CLIENT_ID and DUNGHAN_OIDC_REDIRECT_URL are required too"))
+	}
+	if n := c.Notify; n.SMTP.Host != "" && n.SMTP.From == "" {
+		errs = append(errs, errors.New("DUNGHAN_SMTP_HOST is set: DUNGHAN_SMTP_FROM is required too"))
+	}
+	if n := c.Notify; n.SMTP.Username != "" && n.SMTP.TLS == "none" {
+		errs = append(errs, errors.New("DUNGHAN_SMTP_TLS=none would send DUNGHAN_SMTP_PASSWORD in clear: use starttls or tls, or leave DUNGHAN_SMTP_USERNAME empty"))
+	}
+	if n := c.Notify; n.Webhook.URL != "" && len(n.Webhook.Secret) < 16 {
+		// The secret itself is never printed.
+		errs = append(errs, errors.New("DUNGHAN_WEBHOOK_URL is set: DUNGHAN_WEBHOOK_SECRET must have at least 16 characters"))
 	}
 	var unknown []string
 	for k := range env {

@@ -187,10 +187,7 @@ func (d *decision) reschedule(c Reschedule) (Event, error) {
 }
 
 // lastNotice is the end of the last working day before the legal due day.
-func (d *decision) lastNotice() time.Time {
-	day := calendar.DateOf(d.s.LegalDue).Time()
-	return d.cal.EndOfWorkingDay(d.cal.AddWorkingMinutes(day, -1)).UTC()
-}
+func (d *decision) lastNotice() time.Time { return RescheduleDeadline(d.s, d.cal) }
 
 // end implements Stop ("dừng xử lý") and Withdraw ("rút hồ sơ"): both need a reason.
 func (d *decision) end(name, reason, missing string) (Event, error) {

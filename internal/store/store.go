@@ -44,6 +44,9 @@ type Options struct {
 	Now   func() time.Time // clock for created_at columns; default time.Now
 	NewID func() string    // identifier generator; default 16 random bytes in hex
 	Log   *slog.Logger     // default slog.Default()
+	// Channels are the outbound channels configured; a command enqueues
+	// its citizen messages only for these.
+	Channels Channels
 }
 
 // Store is the database. It is safe for concurrent use.
@@ -53,6 +56,8 @@ type Store struct {
 	now    func() time.Time
 	newID  func() string
 	log    *slog.Logger
+	chans  Channels
+	fault  func(stage string) error // tests: fail a sweep at a stage
 }
 
 // Open connects to the database named by url ("sqlite:PATH" or
@@ -68,7 +73,7 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 	if opt.Log == nil {
 		opt.Log = slog.Default()
 	}
-	s := &Store{now: opt.Now, newID: opt.NewID, log: opt.Log}
+	s := &Store{now: opt.Now, newID: opt.NewID, log: opt.Log, chans: opt.Channels}
 	var err error
 	switch {
 	case strings.HasPrefix(url, "sqlite:"):

@@ -27,6 +27,7 @@ type Store interface {
 	coreStore
 	staffStore
 	publicStore
+	notifyStore
 	scoreStore
 }
 
@@ -106,6 +107,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /dang-nhap/sso/callback", s.limited("login", s.ssoCallback))
 	s.staffRoutes()
 	s.publicRoutes()
+	s.notifyRoutes()
 	s.scoreRoutes()
 	routes := s.apiRoutes()
 	for _, rt := range routes {
