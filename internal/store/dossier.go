@@ -299,10 +299,13 @@ func (s *Store) commandEnv(ctx context.Context, tx *sql.Tx, in Exec, st dossier.
 	if err := tx.QueryRowContext(ctx, `SELECT code FROM agencies WHERE id = $1`, in.AgencyID).Scan(&agencyCode); err != nil {
 		return env, dbErr("agency code", err)
 	}
+	// The code carries the agency's identifier: units have no national
+	// identifier of their own yet, so the sequence runs per agency and day
+	// (unit_id ''), or two receiving units would hand out the same code.
 	var seq int
-	if err := tx.QueryRowContext(ctx, `INSERT INTO dossier_sequences (agency_id, unit_id, day, last) VALUES ($1, $2, $3, 1)
+	if err := tx.QueryRowContext(ctx, `INSERT INTO dossier_sequences (agency_id, unit_id, day, last) VALUES ($1, '', $2, 1)
 		ON CONFLICT (agency_id, unit_id, day) DO UPDATE SET last = dossier_sequences.last + 1 RETURNING last`,
-		in.AgencyID, in.Actor.UnitID, day).Scan(&seq); err != nil {
+		in.AgencyID, day).Scan(&seq); err != nil {
 		return env, dbErr("next dossier number", err)
 	}
 	if seq > 9999 {

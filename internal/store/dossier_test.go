@@ -190,3 +190,18 @@ func TestConcurrentReceivesGetGapFreeCodes(t *testing.T) {
 		}
 	})
 }
+
+// Two receiving units of one agency share the agency's identifier in the
+// code, so they share the day's sequence and never hand out the same code.
+func TestTwoReceivingUnitsNeverShareACode(t *testing.T) {
+	eachFixture(t, vn("2025-03-03 09:00"), func(t *testing.T, f *fixture) {
+		desk2 := f.actors["motcua2"]
+		desk2.UnitID = f.actors["cv.tccb1"].UnitID // another unit receiving, e.g. a branch desk
+		a := f.receive(t, "edu-001")
+		b := f.must(t, store.Exec{Actor: desk2, ProcedureID: f.procs["edu-001"], Command: dossier.Receive{
+			Channel: dossier.InPerson, Applicant: dossier.Applicant{Kind: 1, Name: "Trần Văn B"}}})
+		if a.State.Code == b.State.Code || b.State.Code != "000.00.08.H44-250303-0002" {
+			t.Fatalf("codes %s and %s", a.State.Code, b.State.Code)
+		}
+	})
+}
