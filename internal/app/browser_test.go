@@ -237,4 +237,13 @@ func TestBrowserJourney(t *testing.T) {
 		t.Fatalf("overview: %s", got)
 	}
 	shot(t, ctx, "overview")
+	for page, name := range map[string]string{"/diem-766": "scorecard", "/thong-bao": "notifications"} {
+		if err := chromedp.Do(ctx, chromedp.Navigate(base+page), chromedp.WaitReady("body")); err != nil {
+			t.Fatal(err)
+		}
+		if h1 := js(t, ctx, `document.querySelector('h1') ? document.querySelector('h1').textContent : ""`); h1 == "" || strings.Contains(h1, "Không thực hiện") {
+			t.Fatalf("%s: %q", page, h1)
+		}
+		shot(t, ctx, name)
+	}
 }
