@@ -261,17 +261,12 @@ func (s *Server) adminCreateUser(w http.ResponseWriter, r *http.Request, u auth.
 		}
 		created, err := s.deps.Store.CreateUser(r.Context(), auth.User{AgencyID: u.AgencyID, Username: username, FullName: fullName, Email: email,
 			UnitID: unit, Roles: roles, Active: true, PasswordHash: hash})
-		switch {
-		case err == nil:
+		if err == nil {
 			s.deps.Log.Info("admin: user created", "admin", u.ID, "user", created.ID)
 			http.Redirect(w, r, "/quan-tri?tb=tao-nguoi-dung#nguoi-dung", http.StatusSeeOther)
 			return
-		case apperr.Is(err, apperr.Conflict):
-			f.fail("username", apperr.Message(err))
-			status = http.StatusConflict
-		case apperr.Is(err, apperr.Invalid):
-			f.fail("form", apperr.Message(err))
-		default:
+		}
+		if status = formFailure(f, "username", err); status == 0 {
 			s.fail(w, r, err)
 			return
 		}
@@ -306,22 +301,32 @@ func (s *Server) adminCreateUnit(w http.ResponseWriter, r *http.Request, u auth.
 	status := http.StatusBadRequest
 	if f.OK() {
 		created, err := s.deps.Store.CreateUnit(r.Context(), u.AgencyID, agency.Unit{ParentID: parent, Code: code, Name: name, Kind: kind})
-		switch {
-		case err == nil:
+		if err == nil {
 			s.deps.Log.Info("admin: unit created", "admin", u.ID, "unit", created.ID)
 			http.Redirect(w, r, "/quan-tri?tb=tao-don-vi#don-vi", http.StatusSeeOther)
 			return
-		case apperr.Is(err, apperr.Conflict):
-			f.fail("code", apperr.Message(err))
-			status = http.StatusConflict
-		case apperr.Is(err, apperr.Invalid):
-			f.fail("form", apperr.Message(err))
-		default:
+		}
+		if status = formFailure(f, "code", err); status == 0 {
 			s.fail(w, r, err)
 			return
 		}
 	}
 	s.renderAdmin(w, r, u, status, p)
+}
+
+// formFailure shows a refused save beside the form: a conflict beside the
+// field that must be unique, an invalid value at the top. It returns the
+// HTTP status, or 0 for an error the form cannot show.
+func formFailure(f *fieldForm, uniqueField string, err error) int {
+	switch {
+	case apperr.Is(err, apperr.Conflict):
+		f.fail(uniqueField, apperr.Message(err))
+		return http.StatusConflict
+	case apperr.Is(err, apperr.Invalid):
+		f.fail("form", apperr.Message(err))
+		return http.StatusBadRequest
+	}
+	return 0
 }
 
 // validUnitCode reports whether code is 1–32 ASCII letters, digits, '.', '-', '_'.
