@@ -36,7 +36,7 @@ var adminNotices = map[string]string{
 func (s *Server) adminOnly(h func(w http.ResponseWriter, r *http.Request, u auth.User)) func(w http.ResponseWriter, r *http.Request, u auth.User) {
 	return func(w http.ResponseWriter, r *http.Request, u auth.User) {
 		if !u.Has(auth.Admin) {
-			s.denyPage(w, r, u, "Trang quản trị chỉ dành cho quản trị hệ thống.")
+			s.fail(w, r, apperr.New(apperr.Forbidden, "Trang quản trị chỉ dành cho quản trị hệ thống."))
 			return
 		}
 		h(w, r, u)

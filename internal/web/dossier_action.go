@@ -86,12 +86,12 @@ func (s *Server) dossierAction(w http.ResponseWriter, r *http.Request, u auth.Us
 	slug := r.PathValue("action")
 	parse, ok := actionForms[slug]
 	if !ok {
-		s.staffFail(w, r, u, apperr.New(apperr.NotFound, "Không có thao tác này trên hồ sơ."))
+		s.fail(w, r, apperr.New(apperr.NotFound, "Không có thao tác này trên hồ sơ."))
 		return
 	}
 	form, err := readForm(w, r)
 	if err != nil {
-		s.staffFail(w, r, u, err)
+		s.fail(w, r, err)
 		return
 	}
 	rec, ok := s.visibleDossier(w, r, u)
@@ -113,7 +113,7 @@ func (s *Server) dossierAction(w http.ResponseWriter, r *http.Request, u auth.Us
 		Actor: actorOf(u), Command: cmd}, s.deps.Calendar, s.deps.Secret)
 	if err != nil {
 		if statusOf(apperr.CodeOf(err)) >= 500 {
-			s.staffFail(w, r, u, err)
+			s.fail(w, r, err)
 			return
 		}
 		// Show the dossier as it is now: after a conflict the forms carry the new version.
@@ -134,7 +134,7 @@ func (s *Server) dossierAction(w http.ResponseWriter, r *http.Request, u auth.Us
 func (s *Server) refused(w http.ResponseWriter, r *http.Request, u auth.User, rec store.Record, slug string, f formValues, err error) {
 	p, verr := s.dossierView(r, u, rec)
 	if verr != nil {
-		s.staffFail(w, r, u, verr)
+		s.fail(w, r, verr)
 		return
 	}
 	p.Failed, p.Form, p.Error = slug, f, apperr.Message(err)

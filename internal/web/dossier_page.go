@@ -173,7 +173,7 @@ func (s *Server) dossierPage(w http.ResponseWriter, r *http.Request, u auth.User
 	}
 	p, err := s.dossierView(r, u, rec)
 	if err != nil {
-		s.staffFail(w, r, u, err)
+		s.fail(w, r, err)
 		return
 	}
 	if msg := notices[r.URL.Query().Get("ok")]; msg != "" {
@@ -191,12 +191,12 @@ func (s *Server) visibleDossier(w http.ResponseWriter, r *http.Request, u auth.U
 	key := r.PathValue("code")
 	rec, err := s.deps.Store.Dossier(r.Context(), u.AgencyID, key)
 	if err != nil {
-		s.staffFail(w, r, u, err)
+		s.fail(w, r, err)
 		return rec, false
 	}
 	if !rec.State.VisibleTo(actorOf(u)) {
 		s.deps.Log.Warn("dossier access refused", "user", u.ID, "dossier", key)
-		s.staffFail(w, r, u, apperr.New(apperr.Forbidden, "Hồ sơ này đang do đơn vị khác xử lý; bạn không có quyền xem."))
+		s.fail(w, r, apperr.New(apperr.Forbidden, "Hồ sơ này đang do đơn vị khác xử lý; bạn không có quyền xem."))
 		return rec, false
 	}
 	return rec, true

@@ -237,7 +237,7 @@ func ladderFormOf(l dossier.Ladder) ladderForm {
 // letters, with a retry button), and the agency's warning ladder.
 func (s *Server) delivery(w http.ResponseWriter, r *http.Request, u auth.User) {
 	if !canDeliver(u) {
-		s.denyPage(w, r, u, "Chỉ lãnh đạo Sở và quản trị hệ thống xem được tình hình gửi thông báo.")
+		s.fail(w, r, apperr.New(apperr.Forbidden, "Chỉ lãnh đạo Sở và quản trị hệ thống xem được tình hình gửi thông báo."))
 		return
 	}
 	ladder, err := s.deps.Store.Ladder(r.Context(), u.AgencyID)
@@ -283,7 +283,7 @@ func (s *Server) renderDelivery(w http.ResponseWriter, r *http.Request, u auth.U
 // is closed.
 func (s *Server) retryDelivery(w http.ResponseWriter, r *http.Request, u auth.User) {
 	if !canDeliver(u) {
-		s.denyPage(w, r, u, "Chỉ lãnh đạo Sở và quản trị hệ thống gửi lại được thông báo.")
+		s.fail(w, r, apperr.New(apperr.Forbidden, "Chỉ lãnh đạo Sở và quản trị hệ thống gửi lại được thông báo."))
 		return
 	}
 	now := s.deps.Now()
@@ -291,7 +291,7 @@ func (s *Server) retryDelivery(w http.ResponseWriter, r *http.Request, u auth.Us
 		return notice.SendAt(s.deps.Calendar, now, urgent)
 	})
 	if err != nil {
-		s.staffFail(w, r, u, err)
+		s.fail(w, r, err)
 		return
 	}
 	s.deps.Log.Info("outbox: dead letter retried", "user", u.ID, "id", r.PathValue("id"))
@@ -301,7 +301,7 @@ func (s *Server) retryDelivery(w http.ResponseWriter, r *http.Request, u auth.Us
 // saveLadder stores the agency's warning ladder (administrators only).
 func (s *Server) saveLadder(w http.ResponseWriter, r *http.Request, u auth.User) {
 	if !u.Has(auth.Admin) {
-		s.denyPage(w, r, u, "Chỉ quản trị hệ thống thay đổi được các mốc cảnh báo.")
+		s.fail(w, r, apperr.New(apperr.Forbidden, "Chỉ quản trị hệ thống thay đổi được các mốc cảnh báo."))
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxForm)

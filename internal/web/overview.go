@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"dunghan/internal/agency"
+	"dunghan/internal/apperr"
 	"dunghan/internal/auth"
 	"dunghan/internal/calendar"
 	"dunghan/internal/store"
@@ -78,7 +79,7 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request, u auth.User) {
 	case u.Has(auth.DivisionHead):
 		scope = u.UnitID
 	default:
-		s.denyPage(w, r, u, "Trang tổng quan chỉ dành cho lãnh đạo Sở và lãnh đạo phòng.")
+		s.fail(w, r, apperr.New(apperr.Forbidden, "Trang tổng quan chỉ dành cho lãnh đạo Sở và lãnh đạo phòng."))
 		return
 	}
 	ctx := r.Context()

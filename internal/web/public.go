@@ -68,11 +68,6 @@ func pubText(r *http.Request, name string) string {
 	return strings.TrimSpace(norm.NFC.String(r.PostFormValue(name)))
 }
 
-// denyPage answers 403 with the error page, keeping the logged-in header.
-func (s *Server) denyPage(w http.ResponseWriter, r *http.Request, u auth.User, msg string) {
-	s.render(w, r, http.StatusForbidden, "error.html", map[string]any{"Title": "Không có quyền truy cập", "User": &u, "Message": msg, "Status": http.StatusForbidden})
-}
-
 // form is the state of a submitted form: what was typed (never passwords),
 // the checked boxes and an error beside each field.
 type fieldForm struct {

@@ -60,14 +60,14 @@ type receptionResult struct {
 
 func (s *Server) receptionForm(w http.ResponseWriter, r *http.Request, u auth.User) {
 	if !u.Has(auth.Reception) {
-		s.staffFail(w, r, u, apperr.New(apperr.Forbidden, "Chỉ cán bộ Bộ phận Một cửa được tiếp nhận hồ sơ."))
+		s.fail(w, r, apperr.New(apperr.Forbidden, "Chỉ cán bộ Bộ phận Một cửa được tiếp nhận hồ sơ."))
 		return
 	}
 	f := formValues{Values: url.Values{"channel": {"1"}, "kind": {"1"}, "procedure": {r.URL.Query().Get("thu-tuc")}, "q": {formText(r.URL.Query(), "q")}}}
 	f.Set("idem", "web-"+newToken())
 	p, err := s.receptionPage(r, u, f)
 	if err != nil {
-		s.staffFail(w, r, u, err)
+		s.fail(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, "reception.html", p)
@@ -128,12 +128,12 @@ func (s *Server) receptionPage(r *http.Request, u auth.User, f formValues) (*rec
 // preview the promised date (re-render), receive, ask for completion, refuse.
 func (s *Server) receptionPost(w http.ResponseWriter, r *http.Request, u auth.User) {
 	if !u.Has(auth.Reception) {
-		s.staffFail(w, r, u, apperr.New(apperr.Forbidden, "Chỉ cán bộ Bộ phận Một cửa được tiếp nhận hồ sơ."))
+		s.fail(w, r, apperr.New(apperr.Forbidden, "Chỉ cán bộ Bộ phận Một cửa được tiếp nhận hồ sơ."))
 		return
 	}
 	form, err := readForm(w, r)
 	if err != nil {
-		s.staffFail(w, r, u, err)
+		s.fail(w, r, err)
 		return
 	}
 	f := formValues{Values: form}
@@ -142,7 +142,7 @@ func (s *Server) receptionPost(w http.ResponseWriter, r *http.Request, u auth.Us
 	}
 	p, err := s.receptionPage(r, u, f)
 	if err != nil {
-		s.staffFail(w, r, u, err)
+		s.fail(w, r, err)
 		return
 	}
 	action := f.Get("action")
@@ -166,7 +166,7 @@ func (s *Server) receptionPost(w http.ResponseWriter, r *http.Request, u auth.Us
 	if err != nil {
 		status := statusOf(apperr.CodeOf(err))
 		if status >= 500 {
-			s.staffFail(w, r, u, err)
+			s.fail(w, r, err)
 			return
 		}
 		// Nothing was stored under the key: a fresh one lets the corrected form go through.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"dunghan/internal/agency"
+	"dunghan/internal/apperr"
 	"dunghan/internal/auth"
 	"dunghan/internal/calendar"
 	"dunghan/internal/store"
@@ -163,7 +164,7 @@ func (s *Server) reportScope(w http.ResponseWriter, r *http.Request, u auth.User
 	rs := reportScope{Name: "Toàn cơ quan", unitByID: map[string]agency.Unit{}}
 	leader, head := u.Has(auth.Leadership), u.Has(auth.DivisionHead)
 	if !leader && !head {
-		s.denyPage(w, r, u, what+" chỉ dành cho lãnh đạo Sở và lãnh đạo phòng.")
+		s.fail(w, r, apperr.New(apperr.Forbidden, what+" chỉ dành cho lãnh đạo Sở và lãnh đạo phòng."))
 		return rs, false
 	}
 	ctx := r.Context()

@@ -102,7 +102,7 @@ func (s *Server) whatIfPage(w http.ResponseWriter, r *http.Request, u auth.User)
 func (s *Server) whatIfPost(w http.ResponseWriter, r *http.Request, u auth.User) {
 	r.Body = http.MaxBytesReader(w, r.Body, scorecard.MaxInput+maxForm)
 	if err := r.ParseForm(); err != nil {
-		s.staffFail(w, r, u, apperr.New(apperr.Invalid, "Không đọc được biểu mẫu (quá lớn hoặc sai định dạng)."))
+		s.fail(w, r, apperr.New(apperr.Invalid, "Không đọc được biểu mẫu (quá lớn hoặc sai định dạng)."))
 		return
 	}
 	set := scorecard.Current

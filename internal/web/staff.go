@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
@@ -13,7 +12,6 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"dunghan/internal/agency"
-	"dunghan/internal/apperr"
 	"dunghan/internal/auth"
 	"dunghan/internal/calendar"
 	"dunghan/internal/dossier"
@@ -35,17 +33,6 @@ func (s *Server) staffRoutes() {
 	s.mux.HandleFunc("POST /tiep-nhan", s.staff(s.receptionPost))
 	s.mux.HandleFunc("GET /ho-so/{code}", s.staff(s.dossierPage))
 	s.mux.HandleFunc("POST /ho-so/{code}/{action}", s.staff(s.dossierAction))
-}
-
-// staffFail shows err on the error page with the user's header; internal
-// errors go through s.fail, which logs them.
-func (s *Server) staffFail(w http.ResponseWriter, r *http.Request, u auth.User, err error) {
-	status := statusOf(apperr.CodeOf(err))
-	if status >= 500 {
-		s.fail(w, r, err)
-		return
-	}
-	s.render(w, r, status, "error.html", map[string]any{"Title": "Không thực hiện được", "User": &u, "Message": apperr.Message(err), "Status": status})
 }
 
 // maxForm bounds every staff form body.

@@ -98,16 +98,16 @@ func (s *Server) worklist(w http.ResponseWriter, r *http.Request, u auth.User) {
 			f.AlsoStatuses = []dossier.Status{dossier.Resolved}
 		}
 		if u.UnitID == "" {
-			s.staffFail(w, r, u, apperr.New(apperr.Invalid, "Tài khoản của bạn chưa được gán đơn vị."))
+			s.fail(w, r, apperr.New(apperr.Invalid, "Tài khoản của bạn chưa được gán đơn vị."))
 			return
 		}
 	case scopeAgency:
 		if !wide {
-			s.staffFail(w, r, u, apperr.New(apperr.Forbidden, "Bạn chỉ xem được hồ sơ của đơn vị mình."))
+			s.fail(w, r, apperr.New(apperr.Forbidden, "Bạn chỉ xem được hồ sơ của đơn vị mình."))
 			return
 		}
 	default:
-		s.staffFail(w, r, u, apperr.New(apperr.Invalid, "Phạm vi danh sách không hợp lệ."))
+		s.fail(w, r, apperr.New(apperr.Invalid, "Phạm vi danh sách không hợp lệ."))
 		return
 	}
 	switch p.Status {
@@ -120,18 +120,18 @@ func (s *Server) worklist(w http.ResponseWriter, r *http.Request, u auth.User) {
 	case statusAll:
 	default:
 		if dossier.Status(p.Status).PortalCode() == 0 {
-			s.staffFail(w, r, u, apperr.New(apperr.Invalid, "Trạng thái lọc không hợp lệ."))
+			s.fail(w, r, apperr.New(apperr.Invalid, "Trạng thái lọc không hợp lệ."))
 			return
 		}
 		f.Statuses = []dossier.Status{dossier.Status(p.Status)}
 	}
 	rows, next, err := s.deps.Store.Worklist(r.Context(), u.AgencyID, f, q.Get("sau"), worklistSize)
 	if err != nil {
-		s.staffFail(w, r, u, err)
+		s.fail(w, r, err)
 		return
 	}
 	if p.Rows, err = s.worklistRows(r.Context(), u.AgencyID, rows, p.Now); err != nil {
-		s.staffFail(w, r, u, err)
+		s.fail(w, r, err)
 		return
 	}
 	p.Scopes = []option{{scopeMine, "Của tôi", p.Scope == scopeMine}, {scopeUnit, "Đơn vị của tôi", p.Scope == scopeUnit}}
