@@ -40,13 +40,16 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"serve":     {"run the web server and the background workers", runServe},
-		"migrate":   {"apply the database migrations and exit", runMigrate},
-		"version":   {"print the version", runVersion},
-		"procedure": {"manage the procedure catalogue (procedure import FILE)", runProcedure},
-		"user":      {"manage users (user create)", runUser},
-		"calendar":  {"working-calendar arithmetic offline (due, between, day, lunar, solar, year)", runCalendar},
-		"scorecard": {"Decision 766 scorecard tools (scorecard what-if)", runScorecard},
+		"serve":      {"run the web server and the background workers", runServe},
+		"migrate":    {"apply the database migrations and exit", runMigrate},
+		"version":    {"print the version", runVersion},
+		"procedure":  {"manage the procedure catalogue (procedure import FILE)", runProcedure},
+		"user":       {"manage users (user create)", runUser},
+		"calendar":   {"working-calendar arithmetic offline (due, between, day, lunar, solar, year)", runCalendar},
+		"scorecard":  {"Decision 766 scorecard tools (scorecard what-if)", runScorecard},
+		"forms":      {"print the official forms as PDF (forms render, forms register)", runForms},
+		"portal":     {"National Public Service Portal sync (portal status, reconcile, resync)", runPortal},
+		"portal-sim": {"serve a simulated National Public Service Portal on loopback", runPortalSim},
 	}
 }
 

@@ -147,6 +147,8 @@ func (s *Server) apiRoutes() []apiRoute {
 		routes = append(routes, apiRoute{method: "POST", path: "/api/v1/dossiers/{code}/" + c.path, summary: c.summary,
 			request: c.zero, response: dossierView{}, auth: true, handler: s.apiDossierCommand(c.zero)})
 	}
+	routes = append(routes, s.formsAPIRoutes()...)
+	routes = append(routes, s.portalAPIRoutes()...)
 	return append(routes, s.scoreAPIRoutes()...)
 }
 

@@ -29,6 +29,8 @@ type Store interface {
 	publicStore
 	notifyStore
 	scoreStore
+	formsStore
+	portalStore
 }
 
 // coreStore serves the operational endpoints, log-in and the JSON API.
@@ -109,6 +111,8 @@ func (s *Server) routes() {
 	s.publicRoutes()
 	s.notifyRoutes()
 	s.scoreRoutes()
+	s.formsRoutes()
+	s.portalRoutes()
 	routes := s.apiRoutes()
 	for _, rt := range routes {
 		s.mux.HandleFunc(rt.method+" "+rt.path, rt.handler)
