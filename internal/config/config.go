@@ -32,6 +32,21 @@ type Config struct {
 	OIDC OIDC
 	// Notify configures the deadline watcher and its outbound channels.
 	Notify Notify
+	// Portal configures synchronisation with the National Public Service Portal.
+	Portal Portal
+}
+
+// Portal configures synchronisation with DVCQG; off when ServiceURL is
+// empty. ServiceURL "sim" starts the built-in simulator on loopback.
+type Portal struct {
+	ServiceURL string
+	SessionURL string
+	Username   string
+	Password   string
+	Timeout    time.Duration
+	Interval   time.Duration // between delivery rounds
+	Inbound    time.Duration // between pulls of online dossiers; 0: off
+	Reconcile  time.Duration // between reconciliations; 0: off
 }
 
 // Notify configures the deadline watcher, the outbox and its channels.
@@ -232,6 +247,58 @@ var vars = []struct {
 		c.Notify.PublicURL = strings.TrimSuffix(v, "/")
 		return nil
 	}},
+	{"DUNGHAN_PORTAL_URL", "", "service endpoint of the National Public Service Portal (DVCQG); \"sim\" starts the built-in simulator; empty: no sync", func(c *Config, v string) error {
+		if v != "" && v != "sim" {
+			if err := httpURL(v); err != nil {
+				return err
+			}
+		}
+		c.Portal.ServiceURL = v
+		return nil
+	}},
+	{"DUNGHAN_PORTAL_SESSION_URL", "", "session (log-in) endpoint of the portal", func(c *Config, v string) error {
+		if v != "" {
+			if err := httpURL(v); err != nil {
+				return err
+			}
+		}
+		c.Portal.SessionURL = v
+		return nil
+	}},
+	{"DUNGHAN_PORTAL_USER", "", "the agency's integration account on the portal", func(c *Config, v string) error { c.Portal.Username = v; return nil }},
+	{"DUNGHAN_PORTAL_PASSWORD", "", "its password", func(c *Config, v string) error { c.Portal.Password = v; return nil }},
+	{"DUNGHAN_PORTAL_TIMEOUT", "20s", "time limit of one portal call", func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second || d > 2*time.Minute {
+			return errors.New("must be a duration between 1s and 2m, e.g. 20s")
+		}
+		c.Portal.Timeout = d
+		return nil
+	}},
+	{"DUNGHAN_PORTAL_INTERVAL", "5s", "time between portal delivery rounds", func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second || d > time.Hour {
+			return errors.New("must be a duration between 1s and 1h, e.g. 5s")
+		}
+		c.Portal.Interval = d
+		return nil
+	}},
+	{"DUNGHAN_PORTAL_INBOUND", "1m", "time between pulls of dossiers submitted online on the portal", func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || (d != 0 && d < 5*time.Second || d > 24*time.Hour) {
+			return errors.New("must be 0 (off) or a duration between 5s and 24h, e.g. 1m")
+		}
+		c.Portal.Inbound = d
+		return nil
+	}},
+	{"DUNGHAN_PORTAL_RECONCILE", "24h", "time between reconciliations of the last 31 days with the portal", func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || (d != 0 && d < time.Minute || d > 7*24*time.Hour) {
+			return errors.New("must be 0 (off) or a duration between 1m and 168h, e.g. 24h")
+		}
+		c.Portal.Reconcile = d
+		return nil
+	}},
 	{"DUNGHAN_SHUTDOWN_TIMEOUT", "10s", "graceful shutdown limit, e.g. 10s", func(c *Config, v string) error {
 		d, err := time.ParseDuration(v)
 		if err != nil || d <= 0 || d > 5*time.Minute {
@@ -240,6 +307,15 @@ var vars = []struct {
 		c.ShutdownTimeout = d
 		return nil
 	}},
+}
+
+// httpURL checks that v is an absolute http(s) URL.
+func httpURL(v string) error {
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return errors.New("must be an http(s) URL")
+	}
+	return nil
 }
 
 func boolErr(err error) error {
@@ -285,6 +361,9 @@ func Load(environ []string) (Config, error) {
 	if n := c.Notify; n.Webhook.URL != "" && len(n.Webhook.Secret) < 16 {
 		// The secret itself is never printed.
 		errs = append(errs, errors.New("DUNGHAN_WEBHOOK_URL is set: DUNGHAN_WEBHOOK_SECRET must have at least 16 characters"))
+	}
+	if p := c.Portal; p.ServiceURL != "" && p.ServiceURL != "sim" && (p.SessionURL == "" || p.Username == "" || p.Password == "") {
+		errs = append(errs, errors.New("DUNGHAN_PORTAL_URL is set: DUNGHAN_PORTAL_SESSION_URL, DUNGHAN_PORTAL_USER and DUNGHAN_PORTAL_PASSWORD are required too"))
 	}
 	var unknown []string
 	for k := range env {

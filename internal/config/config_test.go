@@ -14,7 +14,8 @@ func TestDefaults(t *testing.T) {
 	}
 	want := Config{DatabaseURL: "sqlite:./data/dunghan.db", Addr: "127.0.0.1:8080", Demo: true, LogLevel: slog.LevelInfo, ShutdownTimeout: 10 * time.Second, OIDC: OIDC{UsernameClaim: "preferred_username"},
 		Notify: Notify{SMTP: SMTP{Port: 587, TLS: "starttls"}, Webhook: Webhook{Timeout: 10 * time.Second}, WatchInterval: time.Minute,
-			OutboxInterval: 30 * time.Second, MaxAttempts: 8}}
+			OutboxInterval: 30 * time.Second, MaxAttempts: 8},
+		Portal: Portal{Timeout: 20 * time.Second, Interval: 5 * time.Second, Inbound: time.Minute, Reconcile: 24 * time.Hour}}
 	if c != want {
 		t.Fatalf("got %+v, want %+v", c, want)
 	}
@@ -27,6 +28,23 @@ func TestValues(t *testing.T) {
 	}
 	if c.DatabaseURL != "postgres://u@127.0.0.1:5432/x" || c.Addr != ":9000" || c.Demo || c.LogLevel != slog.LevelDebug || !c.LogJSON {
 		t.Fatalf("got %+v", c)
+	}
+}
+
+func TestPortal(t *testing.T) {
+	c, err := Load([]string{"DUNGHAN_PORTAL_URL=sim", "DUNGHAN_PORTAL_INBOUND=0", "DUNGHAN_PORTAL_RECONCILE=1h"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Portal.ServiceURL != "sim" || c.Portal.Inbound != 0 || c.Portal.Reconcile != time.Hour {
+		t.Fatalf("got %+v", c.Portal)
+	}
+	_, err = Load([]string{"DUNGHAN_PORTAL_URL=https://dvc.example.gov.vn/service", "DUNGHAN_PORTAL_INBOUND=1s"})
+	if err == nil || !strings.Contains(err.Error(), "DUNGHAN_PORTAL_INBOUND") || !strings.Contains(err.Error(), "DUNGHAN_PORTAL_SESSION_URL") {
+		t.Fatalf("want the inbound interval and the missing session settings reported, got %v", err)
+	}
+	if strings.Contains(err.Error(), "DUNGHAN_PORTAL_PASSWORD=") {
+		t.Fatal("the password variable's value must never be echoed")
 	}
 }
 

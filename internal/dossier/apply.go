@@ -17,9 +17,10 @@ type State struct {
 	Applicant     Applicant    `json:"applicant"`
 	Procedure     ProcedureRef `json:"procedure"`
 	ReceivingUnit string       `json:"receiving_unit"`
-	Secret        string       `json:"-"`                   // printed on the receipt, never echoed
-	Documents     []Document   `json:"documents,omitempty"` // received at intake and with supplements
-	Missing       []Document   `json:"missing,omitempty"`   // asked for by the open completion or supplement request
+	PortalRef     string       `json:"portal_ref,omitempty"` // DVCQG's identifier (MaHoSoQG) of an online submission
+	Secret        string       `json:"-"`                    // printed on the receipt, never echoed
+	Documents     []Document   `json:"documents,omitempty"`  // received at intake and with supplements
+	Missing       []Document   `json:"missing,omitempty"`    // asked for by the open completion or supplement request
 	SubmittedAt   time.Time    `json:"submitted_at,omitzero"`
 	AcceptedAt    time.Time    `json:"accepted_at,omitzero"`
 
@@ -91,6 +92,16 @@ type Pause struct {
 // Closed reports whether the dossier is finished for the deadline: refused,
 // stopped, withdrawn, resolved or returned.
 func (s State) Closed() bool { return s.Status.terminal() }
+
+// PortalKey is the identifier DVCQG files the dossier under: the portal's own
+// for an online submission, else the code; "" for a dossier refused or
+// guided at the desk before it was ever accepted, which the portal never sees.
+func (s State) PortalKey() string {
+	if s.PortalRef != "" {
+		return s.PortalRef
+	}
+	return s.Code
+}
 
 // Open reports whether the dossier was accepted and is not finished.
 func (s State) Open() bool { return !s.AcceptedAt.IsZero() && !s.Closed() }
@@ -200,6 +211,7 @@ func (s *State) intake(in *Intake) {
 	s.Procedure.EffectiveFrom = s.Procedure.EffectiveFrom.UTC()
 	s.ReceivingUnit, s.Documents = in.Unit, in.Documents
 	s.SubmittedAt = in.SubmittedAt.UTC()
+	s.PortalRef = in.PortalRef
 	s.Step = -1
 	if in.AcceptedAt.IsZero() {
 		return

@@ -14,6 +14,9 @@ type Submit struct {
 	SubmittedAt time.Time  `json:"submitted_at,omitzero"` // default Env.Now
 	Documents   []Document `json:"documents,omitempty"`
 	Unit        string     `json:"unit,omitempty"` // the unit addressed; default the actor's unit
+	// PortalRef is the portal's identifier of a dossier submitted on DVCQG
+	// (MaHoSoQG): the dossier is filed under it there.
+	PortalRef string `json:"portal_ref,omitempty"`
 }
 
 // Receive implements "tiếp nhận hồ sơ": the dossier is accepted, gets its

@@ -150,8 +150,9 @@ type Intake struct {
 	SubmittedAt time.Time    `json:"submitted_at"`
 	AcceptedAt  time.Time    `json:"accepted_at,omitzero"`
 	Documents   []Document   `json:"documents,omitempty"`
-	LegalDue    time.Time    `json:"legal_due,omitzero"` // zero when the procedure has no legal duration
-	Promised    time.Time    `json:"promised,omitzero"`  // ngày hẹn trả
-	Secret      string       `json:"secret,omitempty"`   // for the citizen's public lookup
-	Unit        string       `json:"unit"`               // receiving unit ID
+	LegalDue    time.Time    `json:"legal_due,omitzero"`   // zero when the procedure has no legal duration
+	Promised    time.Time    `json:"promised,omitzero"`    // ngày hẹn trả
+	Secret      string       `json:"secret,omitempty"`     // for the citizen's public lookup
+	Unit        string       `json:"unit"`                 // receiving unit ID
+	PortalRef   string       `json:"portal_ref,omitempty"` // DVCQG's identifier of an online submission
 }

@@ -19,6 +19,7 @@ func (d *decision) submit(c Submit) (Event, error) {
 	if u := clean(c.Unit); u != "" {
 		in.Unit = u
 	}
+	in.PortalRef = clean(c.PortalRef)
 	e := d.event(EvSubmitted)
 	e.At, e.Intake = in.SubmittedAt, in
 	return e, nil
@@ -77,7 +78,7 @@ func (d *decision) receive(c Receive) (Event, error) {
 // knownIntake merges a Receive into what was submitted: empty fields keep it.
 func (d *decision) knownIntake(c Receive) (*Intake, error) {
 	s := d.s
-	in := &Intake{Channel: s.Channel, Applicant: s.Applicant, SubmittedAt: s.SubmittedAt, Documents: s.Documents}
+	in := &Intake{Channel: s.Channel, Applicant: s.Applicant, SubmittedAt: s.SubmittedAt, Documents: s.Documents, PortalRef: s.PortalRef}
 	var err error
 	if clean(c.Applicant.Name) != "" {
 		if in.Applicant, err = validApplicant(c.Applicant); err != nil {

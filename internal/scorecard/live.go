@@ -39,13 +39,18 @@ type Facts struct {
 	// an electronic result, and those whose documents were all digitised
 	// and whose result was electronic.
 	Results, EResults, Digitised int64
+
+	// SyncKnown is set when the portal sync runs; Synced is then how many of
+	// the cohort the portal shows in their latest version (DOSSIER_SYNC).
+	SyncKnown bool
+	Synced    int64
 }
 
 // Input maps the facts to the what-if input: every parameter this system
 // can know. The rest (the other transparency, satisfaction and
 // digitisation metrics) are left out: see Unknown.
 func (f Facts) Input() Input {
-	return Input{
+	in := Input{
 		Progress: &ProgressInput{TotalReceived: f.Received, TotalOnTime: f.OnTime},
 		Payment: &PaymentInput{
 			TotalDossierOnlinePaymentSuccess: f.PaidOnline, TotalDossierFinancialObligation: f.FeeDossiers,
@@ -63,6 +68,10 @@ func (f Facts) Input() Input {
 			"SO_HOA_GIAY_TO_GIAI_QUYET":      {Numerator: f.Digitised, Denominator: f.Results},
 		},
 	}
+	if f.SyncKnown {
+		in.Metrics["DOSSIER_SYNC"] = Counted{Numerator: f.Synced, Denominator: f.Received}
+	}
+	return in
 }
 
 // Unknown lists the metrics of the set that the input does not give, by

@@ -162,6 +162,9 @@ func (s *Store) execute(ctx context.Context, tx *sql.Tx, in Exec, cal *calendar.
 	if err := s.afterCommand(ctx, tx, in, rec.ID, before, rec, cal, now, isNew); err != nil {
 		return rec, err
 	}
+	if err := enqueuePortal(ctx, tx, in.AgencyID, rec.ID, rec.State, now); err != nil {
+		return rec, err
+	}
 	return rec, updateCounters(ctx, tx, in.AgencyID, before, rec.State)
 }
 

@@ -23,6 +23,9 @@ type Scope struct {
 	Unit     string
 	From, To time.Time // Vietnam midnights
 	Now      time.Time
+	// PortalSync is set when dossiers are synchronised with the portal: the
+	// agency's scorecard then counts DOSSIER_SYNC from the sync rows.
+	PortalSync bool
 }
 
 // End is when the period is judged: its end, or now if it has not ended.
@@ -308,6 +311,14 @@ func (s *Store) Scorecard(ctx context.Context, q Scope, cal *calendar.Calendar) 
 	f.OnTimeUncomplained = f.OnTime - int64(len(complainedOnTime))
 	if err := s.catalogueFacts(ctx, q.AgencyID, flows, &f); err != nil {
 		return rep, err
+	}
+	if q.PortalSync && q.Unit == "" {
+		f.SyncKnown = true
+		if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM portal_sync p JOIN dossiers d ON d.agency_id = p.agency_id AND d.id = p.dossier_id
+			WHERE p.agency_id = $1 AND d.accepted_at >= $2 AND d.accepted_at < $3 AND p.status = 'synced'`,
+			q.AgencyID, stamp(q.From), stamp(q.To)).Scan(&f.Synced); err != nil {
+			return rep, dbErr("synced dossiers", err)
+		}
 	}
 	rep.Facts = f
 
