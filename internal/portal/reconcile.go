@@ -32,6 +32,8 @@ func (w *Worker) Reconcile(ctx context.Context, agencyID string, from, to time.T
 			lines = append(lines, fmt.Sprintf(format, args...))
 		}
 	}
+	unsyncable := map[string]int{} // reason → dossiers
+	var reasons []string
 	after := ""
 	for {
 		page, err := w.opt.Store.PortalPeriod(ctx, agencyID, from, to, after, 100)
@@ -53,8 +55,12 @@ func (w *Worker) Reconcile(ctx context.Context, agencyID string, from, to time.T
 			}
 			d, steps, err := Map(rec.Events, w.calendar(agencyID), dir)
 			if err != nil {
-				run.Missing++
-				note("%s: không thể đồng bộ: %s", name, message(err))
+				run.Unsyncable++
+				why := message(err)
+				if unsyncable[why] == 0 {
+					reasons = append(reasons, why)
+				}
+				unsyncable[why]++
 				continue
 			}
 			got, found, err := w.opt.Client.Lookup(ctx, d.Key())
@@ -90,13 +96,16 @@ func (w *Worker) Reconcile(ctx context.Context, agencyID string, from, to time.T
 		}
 		after = page[len(page)-1].DossierID
 	}
+	for _, why := range reasons {
+		lines = append(lines, fmt.Sprintf("%d hồ sơ không thể đồng bộ: %s", unsyncable[why], why))
+	}
 	run.FinishedAt = w.opt.Now()
 	run.Report = strings.Join(lines, "\n")
 	if err := w.opt.Store.SavePortalRun(ctx, agencyID, run); err != nil {
 		return run, err
 	}
 	w.opt.Log.Info("portal: reconciliation", "agency", agencyID, "checked", run.Checked, "matched", run.Matched,
-		"missing", run.Missing, "different", run.Different, "unreachable", run.Unreachable)
+		"missing", run.Missing, "different", run.Different, "unreachable", run.Unreachable, "unsyncable", run.Unsyncable)
 	w.Kick()
 	return run, nil
 }

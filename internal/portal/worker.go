@@ -163,7 +163,14 @@ func (w *Worker) Deliver(ctx context.Context) (Delivery, error) {
 		}
 		res.Claimed += len(items)
 		for i, it := range items {
-			err := w.deliver(ctx, it)
+			// A delivery gives up before its lease ends, so that a worker
+			// taking the row over never races it.
+			dctx, cancel := context.WithDeadline(ctx, now.Add(w.opt.Lease*9/10))
+			err := w.deliver(dctx, it)
+			cancel()
+			if ctx.Err() != nil { // shutting down: the rows go back when their leases end
+				return res, ctx.Err()
+			}
 			switch {
 			case err == nil:
 				res.Delivered++

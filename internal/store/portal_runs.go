@@ -90,6 +90,7 @@ type PortalRun struct {
 	From, To                                       time.Time
 	StartedAt, FinishedAt                          time.Time
 	Checked, Matched, Missing, Different, Unreachable int
+	Unsyncable                                     int    // ours cannot be sent (e.g. a procedure without a national code)
 	Report                                         string // one line per difference
 }
 
@@ -108,9 +109,9 @@ func (s *Store) SavePortalRun(ctx context.Context, agencyID string, r PortalRun)
 		r.ID = s.newID()
 	}
 	if _, err := s.db.ExecContext(ctx, `INSERT INTO portal_runs (agency_id, id, period_from, period_to, started_at, finished_at,
-		checked, matched, missing, different, unreachable, report) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		checked, matched, missing, different, unreachable, unsyncable, report) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 		agencyID, r.ID, stamp(r.From), stamp(r.To), stamp(r.StartedAt), stamp(r.FinishedAt),
-		r.Checked, r.Matched, r.Missing, r.Different, r.Unreachable, r.Report); err != nil {
+		r.Checked, r.Matched, r.Missing, r.Different, r.Unreachable, r.Unsyncable, r.Report); err != nil {
 		return dbErr("save portal run", err)
 	}
 	return nil
@@ -119,7 +120,7 @@ func (s *Store) SavePortalRun(ctx context.Context, agencyID string, r PortalRun)
 // PortalRuns lists the agency's latest reconciliations, newest first.
 func (s *Store) PortalRuns(ctx context.Context, agencyID string, limit int) ([]PortalRun, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, period_from, period_to, started_at, finished_at, checked, matched, missing, different,
-		unreachable, report FROM portal_runs WHERE agency_id = $1 ORDER BY started_at DESC, id LIMIT $2`, agencyID, limit)
+		unreachable, unsyncable, report FROM portal_runs WHERE agency_id = $1 ORDER BY started_at DESC, id LIMIT $2`, agencyID, limit)
 	if err != nil {
 		return nil, dbErr("portal runs", err)
 	}
@@ -128,7 +129,7 @@ func (s *Store) PortalRuns(ctx context.Context, agencyID string, limit int) ([]P
 	for rows.Next() {
 		var r PortalRun
 		if err := rows.Scan(&r.ID, &r.From, &r.To, &r.StartedAt, &r.FinishedAt, &r.Checked, &r.Matched, &r.Missing, &r.Different,
-			&r.Unreachable, &r.Report); err != nil {
+			&r.Unreachable, &r.Unsyncable, &r.Report); err != nil {
 			return nil, dbErr("portal runs", err)
 		}
 		out = append(out, r)

@@ -63,6 +63,7 @@ CREATE TABLE portal_runs (
     missing     INTEGER NOT NULL,                  -- the portal has nothing
     different   INTEGER NOT NULL,                  -- the portal's copy differs
     unreachable INTEGER NOT NULL,                  -- the lookup failed
+    unsyncable  INTEGER NOT NULL,                  -- ours cannot be sent (e.g. a procedure without a national code)
     report      TEXT NOT NULL,                     -- the differences, one line each
     PRIMARY KEY (agency_id, id)
 );
