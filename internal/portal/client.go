@@ -60,18 +60,20 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(e.Service)
+	parts := []string{}
+	if e.Service != "" {
+		parts = append(parts, e.Service)
+	}
 	if e.Status != 0 && e.Status != http.StatusOK {
-		fmt.Fprintf(&b, ": HTTP %d", e.Status)
+		parts = append(parts, fmt.Sprintf("HTTP %d", e.Status))
 	}
 	if e.Code != 0 {
-		fmt.Fprintf(&b, ": mã lỗi %d", e.Code)
+		parts = append(parts, fmt.Sprintf("mã lỗi %d", e.Code))
 	}
 	if e.Message != "" {
-		b.WriteString(": " + e.Message)
+		parts = append(parts, e.Message)
 	}
-	return b.String()
+	return strings.Join(parts, ": ")
 }
 
 // IsTransient reports whether err is worth retrying: a transient *Error, or

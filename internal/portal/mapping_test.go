@@ -52,7 +52,7 @@ type step struct {
 }
 
 // history runs steps through dossier.Decide as the store would.
-func history(t *testing.T, p dossier.ProcedureRef, steps ...step) []dossier.Event {
+func history(t testing.TB, p dossier.ProcedureRef, steps ...step) []dossier.Event {
 	t.Helper()
 	cal := testCal(t)
 	var s dossier.State

@@ -117,10 +117,20 @@ func (w *Worker) Kick() {
 func (w *Worker) Run(ctx context.Context) {
 	t := time.NewTicker(w.opt.Interval)
 	defer t.Stop()
-	var lastPull, lastReconcile time.Time
+	// The first reconciliation waits a whole interval: at start the
+	// backlog is still being delivered.
+	var lastPull time.Time
+	lastReconcile := w.opt.Now()
 	for {
-		if _, err := w.Deliver(ctx); err != nil && ctx.Err() == nil {
+		res, err := w.Deliver(ctx)
+		if err != nil && ctx.Err() == nil {
 			w.opt.Log.Error("portal: delivery round failed; retrying at the next tick", "err", err)
+		}
+		switch {
+		case res.Failed > 0 || res.Retrying > 0:
+			w.opt.Log.Warn("portal: delivery round", "delivered", res.Delivered, "retrying", res.Retrying, "dead_letters", res.Failed)
+		case res.Delivered > 0:
+			w.opt.Log.Info("portal: delivery round", "delivered", res.Delivered)
 		}
 		now := w.opt.Now()
 		if w.opt.Inbound > 0 && now.Sub(lastPull) >= w.opt.Inbound {
@@ -200,11 +210,7 @@ func (w *Worker) fail(ctx context.Context, it store.PortalItem, err error) {
 	dead := !IsTransient(err)
 	retry := w.opt.Now().Add(w.backoff(it.Attempts))
 	reason := message(err)
-	if dead {
-		w.opt.Log.Warn("portal: dossier refused; kept as a dead letter", "dossier", it.DossierID, "reason", reason)
-	} else {
-		w.opt.Log.Info("portal: delivery failed; will retry", "dossier", it.DossierID, "attempt", it.Attempts, "retry_at", retry, "reason", reason)
-	}
+	w.opt.Log.Debug("portal: delivery failed", "dossier", it.DossierID, "dead_letter", dead, "attempt", it.Attempts, "retry_at", retry, "reason", reason)
 	if ferr := w.opt.Store.PortalFailed(ctx, it, reason, retry, dead); ferr != nil && !store.IsClaimLost(ferr) {
 		w.opt.Log.Error("portal: cannot record a failed delivery", "dossier", it.DossierID, "err", ferr)
 	}
@@ -276,7 +282,7 @@ func permanent(err error) error {
 	if apperr.Is(err, apperr.Unavailable) || apperr.Is(err, apperr.Internal) {
 		return err
 	}
-	return &Error{Service: "ánh xạ hồ sơ", Message: message(err)}
+	return &Error{Message: message(err)}
 }
 
 // Hash identifies a dossier record's content.

@@ -371,3 +371,22 @@ func TestFactsInputIsValid(t *testing.T) {
 		t.Errorf("unknown %v", unknown)
 	}
 }
+
+func TestFactsInputWithPortalSync(t *testing.T) {
+	f := Facts{Received: 10, OnTime: 10, OnTimeUncomplained: 10}
+	if _, ok := f.Input().Metrics["DOSSIER_SYNC"]; ok {
+		t.Fatal("DOSSIER_SYNC is unknown until the portal sync runs")
+	}
+	f.SyncKnown, f.Synced = true, 8
+	in := f.Input()
+	if in.Metrics["DOSSIER_SYNC"] != (Counted{Numerator: 8, Denominator: 10}) {
+		t.Fatalf("DOSSIER_SYNC %+v", in.Metrics["DOSSIER_SYNC"])
+	}
+	out := Compute(Current, in)
+	if got := out.Metrics["DOSSIER_SYNC"].Points(); got != 4.8 { // 6 × 8/10
+		t.Fatalf("DOSSIER_SYNC points %v", got)
+	}
+	if len(Unknown(Current, in)[Transparency]) != 3 {
+		t.Fatalf("unknown %v", Unknown(Current, in)[Transparency])
+	}
+}

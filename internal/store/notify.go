@@ -411,19 +411,24 @@ func (s *Store) Outbox(ctx context.Context, agencyID, status string, limit int) 
 
 // OutboxCounts counts the agency's messages by state.
 func (s *Store) OutboxCounts(ctx context.Context, agencyID string) (map[string]int, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT status, COUNT(*) FROM outbox WHERE agency_id = $1 GROUP BY status`, agencyID)
+	return s.countBy(ctx, "outbox counts", `SELECT status, COUNT(*) FROM outbox WHERE agency_id = $1 GROUP BY status`, agencyID)
+}
+
+// countBy runs a query of (key, count) rows into a map.
+func (s *Store) countBy(ctx context.Context, op, query string, args ...any) (map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, dbErr("outbox counts", err)
+		return nil, dbErr(op, err)
 	}
 	defer rows.Close()
 	out := map[string]int{}
 	for rows.Next() {
-		var st string
+		var k string
 		var n int
-		if err := rows.Scan(&st, &n); err != nil {
-			return nil, dbErr("outbox counts", err)
+		if err := rows.Scan(&k, &n); err != nil {
+			return nil, dbErr(op, err)
 		}
-		out[st] = n
+		out[k] = n
 	}
 	return out, rows.Err()
 }

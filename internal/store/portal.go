@@ -202,21 +202,7 @@ func (s *Store) PortalSyncOf(ctx context.Context, agencyID, codeOrID string) (Po
 
 // PortalCounts counts the agency's dossiers by synchronisation state.
 func (s *Store) PortalCounts(ctx context.Context, agencyID string) (map[string]int, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT status, COUNT(*) FROM portal_sync WHERE agency_id = $1 GROUP BY status`, agencyID)
-	if err != nil {
-		return nil, dbErr("portal counts", err)
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var st string
-		var n int
-		if err := rows.Scan(&st, &n); err != nil {
-			return nil, dbErr("portal counts", err)
-		}
-		out[st] = n
-	}
-	return out, rows.Err()
+	return s.countBy(ctx, "portal counts", `SELECT status, COUNT(*) FROM portal_sync WHERE agency_id = $1 GROUP BY status`, agencyID)
 }
 
 // PortalList lists the agency's dossiers in a synchronisation state (""
@@ -233,37 +219,29 @@ func (s *Store) PortalList(ctx context.Context, agencyID, status string, limit i
 		q += `p.status = $3`
 		args = append(args, status)
 	}
-	rows, err := s.db.QueryContext(ctx, q+` ORDER BY p.changed_at, p.dossier_id LIMIT $2`, args...)
-	if err != nil {
-		return nil, dbErr("portal list", err)
-	}
-	defer rows.Close()
-	var out []PortalItem
-	for rows.Next() {
-		p, err := scanPortal(rows)
-		if err != nil {
-			return nil, dbErr("portal list", err)
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return s.portalRows(ctx, "portal list", q+` ORDER BY p.changed_at, p.dossier_id LIMIT $2`, args...)
 }
 
 // PortalPeriod lists the agency's rows received in [from, to), after the
 // dossier ID after, in ID order: the pages of a reconciliation.
 func (s *Store) PortalPeriod(ctx context.Context, agencyID string, from, to time.Time, after string, limit int) ([]PortalItem, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+portalColumns+portalFrom+`
+	return s.portalRows(ctx, "portal period", `SELECT `+portalColumns+portalFrom+`
 		WHERE p.agency_id = $1 AND p.received_at >= $2 AND p.received_at < $3 AND p.dossier_id > $4 ORDER BY p.dossier_id LIMIT $5`,
 		agencyID, stamp(from), stamp(to), after, limit)
+}
+
+// portalRows runs a query of portalColumns.
+func (s *Store) portalRows(ctx context.Context, op, query string, args ...any) ([]PortalItem, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, dbErr("portal period", err)
+		return nil, dbErr(op, err)
 	}
 	defer rows.Close()
 	var out []PortalItem
 	for rows.Next() {
 		p, err := scanPortal(rows)
 		if err != nil {
-			return nil, dbErr("portal period", err)
+			return nil, dbErr(op, err)
 		}
 		out = append(out, p)
 	}
@@ -317,4 +295,30 @@ func (s *Store) PortalRetryFailed(ctx context.Context, agencyID string, now time
 	}
 	n, _ := res.RowsAffected()
 	return int(n), nil
+}
+
+// FailureReason is one reason dossiers are kept as dead letters, and how many.
+type FailureReason struct {
+	Reason string
+	N      int
+}
+
+// PortalFailureReasons groups the agency's failed rows by their error, the
+// most frequent first.
+func (s *Store) PortalFailureReasons(ctx context.Context, agencyID string, limit int) ([]FailureReason, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT last_error, COUNT(*) FROM portal_sync WHERE agency_id = $1 AND status = 'failed'
+		GROUP BY last_error ORDER BY COUNT(*) DESC, last_error LIMIT $2`, agencyID, limit)
+	if err != nil {
+		return nil, dbErr("portal failure reasons", err)
+	}
+	defer rows.Close()
+	var out []FailureReason
+	for rows.Next() {
+		var f FailureReason
+		if err := rows.Scan(&f.Reason, &f.N); err != nil {
+			return nil, dbErr("portal failure reasons", err)
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
 }

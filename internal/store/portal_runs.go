@@ -86,12 +86,12 @@ func (s *Store) SetInboundCursor(ctx context.Context, agencyID, cursor string, n
 // PortalRun is one reconciliation: what the portal held of the dossiers
 // received in [From, To) when we looked.
 type PortalRun struct {
-	ID                                             string
-	From, To                                       time.Time
-	StartedAt, FinishedAt                          time.Time
+	ID                                                string
+	From, To                                          time.Time
+	StartedAt, FinishedAt                             time.Time
 	Checked, Matched, Missing, Different, Unreachable int
-	Unsyncable                                     int    // ours cannot be sent (e.g. a procedure without a national code)
-	Report                                         string // one line per difference
+	Unsyncable                                        int    // ours cannot be sent (e.g. a procedure without a national code)
+	Report                                            string // one line per difference
 }
 
 // Ratio is the share of checked dossiers the portal holds as we do: the

@@ -111,6 +111,9 @@ func TestPortalSyncRows(t *testing.T) {
 		if l, _ := f.s.PortalList(ctx, f.agency, store.SyncFailed, 10); len(l) != 1 || l[0].Code != code {
 			t.Fatalf("failed list: %+v", l)
 		}
+		if r, err := f.s.PortalFailureReasons(ctx, f.agency, 10); err != nil || len(r) != 1 || r[0] != (store.FailureReason{Reason: "mã lỗi 2: thiếu MaTTHC", N: 1}) {
+			t.Fatalf("failure reasons: %+v, %v", r, err)
+		}
 		if n, err := f.s.PortalRetryFailed(ctx, f.agency, *f.now.Load()); err != nil || n != 1 {
 			t.Fatalf("retry failed: %d, %v", n, err)
 		}
@@ -189,6 +192,32 @@ func TestPortalInboundAndRuns(t *testing.T) {
 		runs, err := f.s.PortalRuns(ctx, f.agency, 5)
 		if err != nil || len(runs) != 1 || runs[0].Ratio() != 0.75 || runs[0].Report != run.Report || !runs[0].From.Equal(run.From) {
 			t.Fatalf("runs: %+v, %v", runs, err)
+		}
+	})
+}
+
+func TestScorecardCountsSyncedDossiers(t *testing.T) {
+	eachFixture(t, vn("2025-03-03 09:00"), func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		f.receive(t, "edu-001")
+		f.at("2025-03-03 09:30")
+		f.receive(t, "edu-001")
+		items, err := f.s.ClaimPortal(ctx, *f.now.Load(), 1, time.Minute)
+		if err != nil || len(items) != 1 {
+			t.Fatalf("claim: %v %v", items, err)
+		}
+		if err := f.s.PortalDelivered(ctx, items[0], items[0].WantVersion, *f.now.Load()); err != nil {
+			t.Fatal(err)
+		}
+		q := store.Scope{AgencyID: f.agency, From: vn("2025-03-01 00:00"), To: vn("2025-04-01 00:00"), Now: vn("2025-03-03 10:00")}
+		rep, err := f.s.Scorecard(ctx, q, f.cal)
+		if err != nil || rep.Facts.SyncKnown {
+			t.Fatalf("without the portal: %+v %v", rep.Facts, err)
+		}
+		q.PortalSync = true
+		rep, err = f.s.Scorecard(ctx, q, f.cal)
+		if err != nil || !rep.Facts.SyncKnown || rep.Facts.Synced != 1 || rep.Facts.Received != 2 {
+			t.Fatalf("with the portal: %+v %v", rep.Facts, err)
 		}
 	})
 }
