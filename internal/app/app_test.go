@@ -141,7 +141,7 @@ func serve(t *testing.T, vars []string) (stop func()) {
 	done := make(chan int, 1)
 	go func() { done <- Main(ctx, []string{"serve"}, env) }()
 	base := "http://" + strings.TrimPrefix(vars[len(vars)-1], "DUNGHAN_ADDR=")
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(90 * time.Second) // the demo year loads first
 	for {
 		resp, err := http.Get(base + "/readyz")
 		if err == nil && resp.StatusCode == 200 {

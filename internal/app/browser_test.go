@@ -69,7 +69,7 @@ func shot(t *testing.T, ctx context.Context, name string) {
 func realServer(t *testing.T) string {
 	t.Helper()
 	addr := freeAddr(t)
-	vars := []string{"DUNGHAN_DATABASE_URL=sqlite:" + filepath.Join(t.TempDir(), "e2e.db"), "DUNGHAN_LOG_LEVEL=warn", "DUNGHAN_ADDR=" + addr}
+	vars := []string{"DUNGHAN_DATABASE_URL=sqlite:" + filepath.Join(t.TempDir(), "e2e.db"), "DUNGHAN_LOG_LEVEL=warn", "DUNGHAN_PORTAL_URL=sim", "DUNGHAN_ADDR=" + addr}
 	stop := serve(t, vars)
 	t.Cleanup(stop)
 	return "http://" + addr
@@ -237,7 +237,7 @@ func TestBrowserJourney(t *testing.T) {
 		t.Fatalf("overview: %s", got)
 	}
 	shot(t, ctx, "overview")
-	for page, name := range map[string]string{"/diem-766": "scorecard", "/thong-bao": "notifications"} {
+	for page, name := range map[string]string{"/diem-766": "scorecard", "/thong-bao": "notifications", "/dong-bo": "portal-sync"} {
 		if err := chromedp.Do(ctx, chromedp.Navigate(base+page), chromedp.WaitReady("body")); err != nil {
 			t.Fatal(err)
 		}
@@ -245,5 +245,23 @@ func TestBrowserJourney(t *testing.T) {
 			t.Fatalf("%s: %q", page, h1)
 		}
 		shot(t, ctx, name)
+	}
+	// The built-in portal simulator offered three online dossiers: they wait at the desk, once each.
+	// The worker delivers the demo year first, then pulls: reload until both show.
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/dong-bo"), chromedp.WaitReady("body")); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		got := js(t, ctx, `document.body.innerText`)
+		if strings.Contains(got, "Đã đồng bộ") && strings.Count(got, "Đã tạo hồ sơ") == 3 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("portal sync page:\n%s", got)
+		}
+		time.Sleep(500 * time.Millisecond)
+		if err := chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitReady("body")); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -92,7 +92,11 @@ func runPortal(ctx context.Context, env Env, args []string) int {
 			fmt.Fprintf(env.Stdout, "%s: %d dossiers received %s queued to be pushed again in full.\n", a.Name, n, periodText(period))
 		}
 	case "sync", "reconcile":
-		w, stop, perr := portalWorker(env, s)
+		if s.cfg.Portal.ServiceURL == "sim" {
+			err = fmt.Errorf("DUNGHAN_PORTAL_URL=sim starts a simulator inside 'dunghan serve' only: run 'dunghan portal-sim' and point DUNGHAN_PORTAL_URL at it, or use the page /dong-bo")
+			break
+		}
+		w, stop, perr := portalWorker(ctx, env, s)
 		if perr != nil {
 			err = perr
 			break

@@ -1,14 +1,17 @@
 package app
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
+	"time"
 
 	"dunghan/internal/calendar"
+	"dunghan/internal/demo"
 	"dunghan/internal/portal"
 	"dunghan/internal/portalsim"
 )
@@ -16,7 +19,7 @@ import (
 // portalWorker builds the portal worker from the configuration: nil when
 // sync is off. With DUNGHAN_PORTAL_URL=sim it first starts the built-in
 // simulator on a loopback port, with a fresh password; stop shuts it down.
-func portalWorker(env Env, s *setup) (w *portal.Worker, stop func(), err error) {
+func portalWorker(ctx context.Context, env Env, s *setup) (w *portal.Worker, stop func(), err error) {
 	p := s.cfg.Portal
 	stop = func() {}
 	if p.ServiceURL == "" {
@@ -30,7 +33,7 @@ func portalWorker(env Env, s *setup) (w *portal.Worker, stop func(), err error) 
 			return nil, stop, err
 		}
 		cfg.Username, cfg.Password = portalsim.DefaultUsername, hex.EncodeToString(secret)
-		sim := portalsim.New(portalsim.Options{Username: cfg.Username, Password: cfg.Password, Log: s.log.With("component", "portal-sim")})
+		sim := portalsim.New(portalsim.Options{Username: cfg.Username, Password: cfg.Password}) // quiet: /sim/state shows what it holds
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			return nil, stop, fmt.Errorf("portal simulator: %w", err)
@@ -45,9 +48,41 @@ func portalWorker(env Env, s *setup) (w *portal.Worker, stop func(), err error) 
 		base := "http://" + ln.Addr().String()
 		cfg.ServiceURL, cfg.SessionURL = base+"/service", base+"/session"
 		s.log.Info("portal: using the built-in simulator", "url", base, "state", base+"/sim/state")
+		if s.cfg.Demo {
+			if err := queueDemoSubmissions(ctx, s, sim, env.Now()); err != nil {
+				return nil, stop, err
+			}
+		}
 	}
 	calendarOf := func(string) *calendar.Calendar { return s.cal }
 	w = portal.NewWorker(portal.Options{Store: s.store, Client: portal.NewClient(cfg), Calendar: calendarOf, Now: env.Now,
 		Log: s.log, Interval: p.Interval, Inbound: p.Inbound, Reconcile: p.Reconcile})
 	return w, stop, nil
+}
+
+// queueDemoSubmissions has the simulator offer three online dossiers to the
+// demo agency, so that the inbound pull shows at the one-stop desk.
+func queueDemoSubmissions(ctx context.Context, s *setup, sim *portalsim.Sim, now time.Time) error {
+	a, err := s.store.AgencyByCode(ctx, demo.AgencyCode)
+	if err != nil {
+		return nil // not the demo agency: nothing to offer
+	}
+	procs, err := s.store.Procedures(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	names := []string{"Trần Thị Mai", "Lê Văn Hùng", "Phạm Ngọc Ánh"}
+	for _, p := range procs {
+		if len(names) == 0 {
+			break
+		}
+		if p.Code == "" || p.Legal == nil {
+			continue
+		}
+		sim.AddInbound(portal.Inbound{MaTTHC: p.Code, MaDonVi: a.Code, ChuHoSo: names[0], LoaiDoiTuong: 1,
+			NgayNopHoSo: portal.Stamp(now.Add(-time.Duration(len(names)) * time.Hour)),
+			TaiLieuNop:  []portal.Document{{TenTepDinhKem: "Đơn đề nghị.pdf", SoBan: 1, BanChinh: true}}})
+		names = names[1:]
+	}
+	return nil
 }

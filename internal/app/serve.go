@@ -13,6 +13,7 @@ import (
 	"dunghan/internal/calendar"
 	"dunghan/internal/config"
 	"dunghan/internal/demo"
+	"dunghan/internal/portal"
 	"dunghan/internal/store"
 	"dunghan/internal/watch"
 	"dunghan/internal/web"
@@ -43,13 +44,29 @@ func runServe(ctx context.Context, env Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "dunghan serve: %v\n", err)
 		return 1
 	}
+	printed, err := formRenderer(s.cfg)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "dunghan serve: %s\n", oneLineText(err.Error()))
+		return 2
+	}
+	pw, stopSim, err := portalWorker(ctx, env, s)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "dunghan serve: %v\n", err)
+		return 1
+	}
+	defer stopSim()
 	ln, err := net.Listen("tcp", s.cfg.Addr)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "dunghan serve: cannot listen on %s: %v\n", s.cfg.Addr, err)
 		return 1
 	}
+	deps := web.Deps{Store: s.store, Calendar: s.cal, Log: s.log, Now: env.Now, Secret: secrets(env.Random), SSO: sso,
+		Forms: printed, PublicURL: s.cfg.Notify.PublicURL}
+	if pw != nil {
+		deps.Portal = pw
+	}
 	srv := &http.Server{
-		Handler:           web.New(web.Deps{Store: s.store, Calendar: s.cal, Log: s.log, Now: env.Now, Secret: secrets(env.Random), SSO: sso}),
+		Handler:           web.New(deps),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -57,7 +74,7 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	}
 	fmt.Fprintf(env.Stdout, "dunghan %s serving http://%s (database: %s, %s)\n", Version, ln.Addr(), store.Redact(s.cfg.DatabaseURL), s.store.Engine())
 	workCtx, stopWorkers := context.WithCancel(context.Background())
-	workers := startWorkers(workCtx, env, s)
+	workers := startWorkers(workCtx, env, s, pw)
 	defer func() { stopWorkers(); workers.Wait() }()
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
@@ -132,20 +149,24 @@ func secrets(random io.Reader) func() string {
 	}
 }
 
-// startWorkers starts the deadline watcher and the outbox courier; they
-// stop when ctx ends and the returned group's Wait returns then.
-func startWorkers(ctx context.Context, env Env, s *setup) *sync.WaitGroup {
+// startWorkers starts the deadline watcher, the outbox courier and the
+// portal worker (when pw is not nil); they stop when ctx ends and the
+// returned group's Wait returns then.
+func startWorkers(ctx context.Context, env Env, s *setup, pw *portal.Worker) *sync.WaitGroup {
 	n := s.cfg.Notify
 	calendarOf := func(string) *calendar.Calendar { return s.cal }
 	courier := watch.NewCourier(watch.CourierOptions{Store: s.store, Calendar: calendarOf, Now: env.Now, Log: s.log,
-		Interval: n.OutboxInterval, MaxAttempts: n.MaxAttempts, Mail: mailer(n, env), Webhook: webhook(n, env)})
+		Interval: n.OutboxInterval, MaxAttempts: n.MaxAttempts, Mail: withForms(mailer(n, env), s, env), Webhook: webhook(n, env)})
 	sweeper := watch.NewSweeper(watch.Options{Store: s.store, Calendar: calendarOf, Now: env.Now, Log: s.log, Interval: n.WatchInterval,
 		Mail: n.SMTP.Host != "", Webhook: n.Webhook.URL != "", OverdueAtOnce: n.OverdueAtOnce, BaseURL: n.PublicURL, Queued: courier.Kick})
 	var wg sync.WaitGroup
 	wg.Go(func() { sweeper.Run(ctx) })
 	wg.Go(func() { courier.Run(ctx) })
+	if pw != nil {
+		wg.Go(func() { pw.Run(ctx) })
+	}
 	s.log.Info("workers started", "watch_interval", n.WatchInterval, "outbox_interval", n.OutboxInterval,
-		"email", n.SMTP.Host != "", "webhook", n.Webhook.URL != "")
+		"email", n.SMTP.Host != "", "webhook", n.Webhook.URL != "", "portal", pw != nil)
 	return &wg
 }
 

@@ -34,6 +34,8 @@ type Config struct {
 	Notify Notify
 	// Portal configures synchronisation with the National Public Service Portal.
 	Portal Portal
+	// FormTexts is a JSON file overriding the wording of the printed forms; "" for the built-in texts.
+	FormTexts string
 }
 
 // Portal configures synchronisation with DVCQG; off when ServiceURL is
@@ -297,6 +299,10 @@ var vars = []struct {
 			return errors.New("must be 0 (off) or a duration between 1m and 168h, e.g. 24h")
 		}
 		c.Portal.Reconcile = d
+		return nil
+	}},
+	{"DUNGHAN_FORM_TEXTS", "", "JSON file overriding the wording and the agency's contact details on the printed forms (start from 'dunghan forms texts')", func(c *Config, v string) error {
+		c.FormTexts = v
 		return nil
 	}},
 	{"DUNGHAN_SHUTDOWN_TIMEOUT", "10s", "graceful shutdown limit, e.g. 10s", func(c *Config, v string) error {

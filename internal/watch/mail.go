@@ -1,6 +1,7 @@
 package watch
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -28,8 +29,26 @@ type SMTP struct {
 // Mailer sends outbox e-mails over SMTP with go-mail, one connection per
 // message so that one bad message cannot hold up the others.
 type Mailer struct {
-	cfg SMTP
-	now func() time.Time
+	cfg    SMTP
+	now    func() time.Time
+	attach Attacher
+}
+
+// Attachment is a file sent with an e-mail.
+type Attachment struct {
+	Name        string
+	ContentType string
+	Data        []byte
+}
+
+// Attacher returns the files an outbox e-mail carries (the printed form
+// of a citizen's status change); none for most. An error is retried.
+type Attacher func(ctx context.Context, m store.OutboxItem) ([]Attachment, error)
+
+// WithAttachments makes m attach to each e-mail the files fn returns.
+func (m *Mailer) WithAttachments(fn Attacher) *Mailer {
+	m.attach = fn
+	return m
 }
 
 // NewMailer returns a Mailer; now stamps the Date header.
@@ -58,6 +77,17 @@ func (m *Mailer) Send(ctx context.Context, it store.OutboxItem) error {
 	msg.SetMessageIDWithValue(it.ID + "." + it.AgencyID + "@dunghan")
 	msg.SetDateWithValue(m.now())
 	msg.SetGenHeader("X-Dunghan-Kind", it.Kind)
+	if m.attach != nil {
+		files, err := m.attach(ctx, it)
+		if err != nil {
+			return fmt.Errorf("attachments: %w", err)
+		}
+		for _, f := range files {
+			if err := msg.AttachReader(f.Name, bytes.NewReader(f.Data), mail.WithFileContentType(mail.ContentType(f.ContentType))); err != nil {
+				return Permanent(fmt.Errorf("attachment %s: %w", f.Name, err))
+			}
+		}
+	}
 	opts := []mail.Option{mail.WithPort(m.cfg.Port), mail.WithTimeout(m.cfg.Timeout)}
 	switch m.cfg.TLS {
 	case "tls":

@@ -45,9 +45,11 @@ type dossierPage struct {
 	Late         bool // the legal due has passed (open dossier)
 	Soon         bool // one working day or less left
 	Tone         string
-	StepLeft     int       // working minutes left on the current step; negative when it overran
-	SupplementBy time.Time // end of the window for a supplement request
-	NoticeBy     time.Time // last instant for an apology with a new date
+	StepLeft     int          // working minutes left on the current step; negative when it overran
+	SupplementBy time.Time    // end of the window for a supplement request
+	NoticeBy     time.Time    // last instant for an apology with a new date
+	Forms        []formButton // the forms the history allows and the user may print
+	Portal       *portalBlock
 }
 
 // actionOrder is the order the action forms appear in.
@@ -256,6 +258,10 @@ func (s *Server) dossierView(r *http.Request, u auth.User, rec store.Record) (*d
 		p.History = append(p.History, historyOf(e, st, dir))
 	}
 	slices.Reverse(p.History) // newest first
+	p.Forms = s.printable(r, u, rec, p.Key)
+	if p.Portal, err = s.portalBlock(r, u, rec.ID); err != nil {
+		return nil, err
+	}
 	s.offer(p, u)
 	return p, nil
 }

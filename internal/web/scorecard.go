@@ -208,7 +208,9 @@ func (s *Server) scorecardPage(w http.ResponseWriter, r *http.Request, u auth.Us
 	now := s.deps.Now()
 	p := &scorePage{Period: parsePeriod(r.URL.Query(), now), Scope: scope, Now: now, Version: scorecard.Current.Version}
 	p.ScopeQuery = scope.Query(p.Period)
-	rep, err := s.deps.Store.Scorecard(ctx, scope.storeScope(u.AgencyID, p.Period, now), s.deps.Calendar)
+	q := scope.storeScope(u.AgencyID, p.Period, now)
+	q.PortalSync = s.deps.Portal != nil
+	rep, err := s.deps.Store.Scorecard(ctx, q, s.deps.Calendar)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -295,7 +297,10 @@ func factBasis(f scorecard.Facts, end time.Time) func(string) []string {
 		case "SO_HOA_GIAY_TO_GIAI_QUYET":
 			return []string{fmt.Sprintf("%d/%d hồ sơ giải quyết xong trong kỳ được số hóa toàn bộ thành phần và có kết quả điện tử.", f.Digitised, f.Results)}
 		case "DOSSIER_SYNC":
-			return []string{"Chưa kết nối đồng bộ với Cổng DVC quốc gia nên chưa xác định được."}
+			if !f.SyncKnown {
+				return []string{"Chưa kết nối đồng bộ với Cổng DVC quốc gia (DUNGHAN_PORTAL_URL) nên chưa xác định được."}
+			}
+			return []string{fmt.Sprintf("%d/%d hồ sơ tiếp nhận trong kỳ đã đồng bộ phiên bản mới nhất lên Cổng DVC quốc gia; xem chi tiết và đối soát tại trang Đồng bộ DVCQG.", f.Synced, f.Received)}
 		case scorecard.Online:
 			return []string{
 				fmt.Sprintf("TTHC cung cấp trực tuyến: %d/%d (một phần %d, toàn trình %d).", f.ProceduresPartial+f.ProceduresFull, f.Procedures, f.ProceduresPartial, f.ProceduresFull),

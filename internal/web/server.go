@@ -18,6 +18,7 @@ import (
 	"dunghan/internal/agency"
 	"dunghan/internal/auth"
 	"dunghan/internal/calendar"
+	"dunghan/internal/forms"
 	"dunghan/internal/store"
 )
 
@@ -57,6 +58,12 @@ type Deps struct {
 	Now      func() time.Time
 	Secret   func() string // makes the citizen's lookup secret printed on a receipt
 	SSO      *SSO          // provincial single sign-on; nil when off
+	Portal   PortalControl // synchronisation with DVCQG; nil when off
+	// Forms prints the official forms; nil: the built-in texts.
+	Forms *forms.Renderer
+	// PublicURL is this server's address as citizens reach it (the receipt's
+	// QR code); empty: the address the request came to.
+	PublicURL string
 }
 
 //go:embed templates
