@@ -211,6 +211,7 @@ func (s *Server) execute(w http.ResponseWriter, r *http.Request, u auth.User, in
 		s.failJSON(w, r, err)
 		return
 	}
+	s.kick()
 	w.Header().Set("ETag", strconv.Quote(strconv.Itoa(rec.State.Version)))
 	writeJSON(w, http.StatusOK, s.view(rec))
 }

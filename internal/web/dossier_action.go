@@ -123,6 +123,7 @@ func (s *Server) dossierAction(w http.ResponseWriter, r *http.Request, u auth.Us
 		s.refused(w, r, u, rec, slug, f, err)
 		return
 	}
+	s.kick()
 	key := done.State.Code
 	if key == "" {
 		key = done.ID

@@ -83,7 +83,8 @@ func (s *Server) apiPortalManager(r *http.Request) (auth.User, error) {
 // errPortalOff answers what needs the portal when synchronisation is off.
 var errPortalOff = apperr.New(apperr.Unavailable, "Chưa cấu hình kết nối Cổng DVC quốc gia (biến DUNGHAN_PORTAL_URL).")
 
-// kick asks the worker, if any, for a delivery round now.
+// kick asks the portal worker, if any, for a delivery round now: after a
+// command, so that the portal shows it within seconds.
 func (s *Server) kick() {
 	if s.deps.Portal != nil {
 		s.deps.Portal.Kick()

@@ -175,6 +175,7 @@ func (s *Server) receptionPost(w http.ResponseWriter, r *http.Request, u auth.Us
 		s.render(w, r, status, "reception.html", p)
 		return
 	}
+	s.kick()
 	if result == nil {
 		http.Redirect(w, r, "/ho-so/"+url.PathEscape(rec.State.Code)+"?ok=tiep-nhan", http.StatusSeeOther)
 		return
