@@ -222,6 +222,10 @@ func TestOpenAPIDocumentMatchesRoutes(t *testing.T) {
 				}
 			}
 		}
+		pdf := paths["/api/v1/dossiers/{code}/forms/{form}"].(map[string]any)["get"].(map[string]any)["responses"].(map[string]any)["200"].(map[string]any)["content"].(map[string]any)
+		if pdf["application/pdf"] == nil {
+			t.Errorf("the form endpoint is not documented as a PDF: %v", pdf)
+		}
 		schemas := doc["components"].(map[string]any)["schemas"].(map[string]any)
 		if schemas["Reschedule"] == nil || schemas["dossierView"] == nil {
 			t.Errorf("schemas missing: %v", keys(schemas))

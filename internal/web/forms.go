@@ -44,9 +44,9 @@ func (s *Server) formsAPIRoutes() []apiRoute {
 		{method: "GET", path: "/api/v1/dossiers/{code}/forms", summary: "Biểu mẫu in được của hồ sơ (theo quá trình xử lý)",
 			response: formList{}, auth: true, handler: s.apiFormList},
 		{method: "GET", path: "/api/v1/dossiers/{code}/forms/{form}", summary: "Biểu mẫu của hồ sơ dạng PDF (A5): {form} là tiep-nhan.pdf, bo-sung.pdf, tu-choi.pdf, xin-loi.pdf, dung.pdf hoặc kiem-soat.pdf",
-			auth: true, handler: s.apiFormPDF},
+			response: pdfFile{}, auth: true, handler: s.apiFormPDF},
 		{method: "GET", path: "/api/v1/units/{unit}/register", summary: "Sổ theo dõi hồ sơ của đơn vị tiếp nhận dạng PDF (A4 ngang); from, to: YYYY-MM-DD",
-			query: []string{"from", "to"}, auth: true, handler: s.apiRegisterPDF},
+			query: []string{"from", "to"}, response: pdfFile{}, auth: true, handler: s.apiRegisterPDF},
 	}
 }
 

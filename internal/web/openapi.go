@@ -17,6 +17,9 @@ type apiRoute struct {
 	handler               http.HandlerFunc
 }
 
+// pdfFile is the response of a route that answers a PDF document.
+type pdfFile struct{}
+
 // openAPI builds the OpenAPI 3.1 document of the routes.
 func openAPI(routes []apiRoute) map[string]any {
 	schemas := map[string]any{}
@@ -44,7 +47,11 @@ func openAPI(routes []apiRoute) map[string]any {
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": schemaOf(reflect.TypeOf(rt.request), schemas)}}}
 		}
 		ok := map[string]any{"description": "OK"}
-		if rt.response != nil {
+		switch rt.response.(type) {
+		case nil:
+		case pdfFile:
+			ok["content"] = map[string]any{"application/pdf": map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}}
+		default:
 			ok["content"] = map[string]any{"application/json": map[string]any{"schema": schemaOf(reflect.TypeOf(rt.response), schemas)}}
 		}
 		op["responses"] = map[string]any{"200": ok, "default": map[string]any{"description": "error",
