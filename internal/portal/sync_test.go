@@ -202,7 +202,9 @@ func TestSyncSurvivesOutagesAndCrashes(t *testing.T) {
 			srv := httptest.NewServer(rec)
 			defer srv.Close()
 			r := &syncRig{st: st, agency: sum.Agency.ID, cal: cal, sim: sim, rec: rec, url: srv.URL}
-			r.dir = directoryOf(t, st, sum.Agency.ID)
+			if r.dir, err = portal.LoadDirectory(ctx, st, sum.Agency.ID); err != nil {
+				t.Fatal(err)
+			}
 
 			runCtx, stop := context.WithCancel(ctx)
 			var wg sync.WaitGroup
@@ -348,29 +350,6 @@ func later(a, b time.Time) time.Time {
 		return a
 	}
 	return b
-}
-
-func directoryOf(t *testing.T, st *store.Store, agencyID string) portal.Directory {
-	t.Helper()
-	ctx := context.Background()
-	dir := portal.Directory{Units: map[string]string{}, Titles: map[string]string{}}
-	agencies, _ := st.Agencies(ctx)
-	for _, a := range agencies {
-		if a.ID == agencyID {
-			dir.AgencyName = a.Name
-		}
-	}
-	units, _ := st.Units(ctx, agencyID)
-	for _, u := range units {
-		dir.Units[u.ID] = u.Name
-	}
-	users, _ := st.Users(ctx, agencyID)
-	for _, u := range users {
-		if len(u.Roles) > 0 {
-			dir.Titles[u.ID] = u.Roles[0].Label()
-		}
-	}
-	return dir
 }
 
 func actor(t *testing.T, st *store.Store, agencyID, username string) dossier.Actor {

@@ -19,9 +19,8 @@ import (
 
 // Store is what the portal workers need of the database.
 type Store interface {
+	Names
 	Agencies(ctx context.Context) ([]agency.Agency, error)
-	Units(ctx context.Context, agencyID string) ([]agency.Unit, error)
-	Users(ctx context.Context, agencyID string) ([]auth.User, error)
 	Procedures(ctx context.Context, agencyID string) ([]store.CatalogueEntry, error)
 	Dossier(ctx context.Context, agencyID, codeOrID string) (store.Record, error)
 	Execute(ctx context.Context, in store.Exec, cal *calendar.Calendar, secret func() string) (store.Record, error)
@@ -302,24 +301,40 @@ func (w *Worker) directory(ctx context.Context, agencyID string) (Directory, err
 	if ok && w.opt.Now().Sub(c.loaded) < 5*time.Minute {
 		return c.dir, nil
 	}
-	dir := Directory{Units: map[string]string{}, Titles: map[string]string{}}
-	agencies, err := w.opt.Store.Agencies(ctx)
+	dir, err := LoadDirectory(ctx, w.opt.Store, agencyID)
 	if err != nil {
 		return dir, err
 	}
-	for _, a := range agencies {
-		if a.ID == agencyID {
-			dir.AgencyName = a.Name
-		}
+	w.mu.Lock()
+	w.dirs[agencyID] = cachedDirectory{dir: dir, loaded: w.opt.Now()}
+	w.mu.Unlock()
+	return dir, nil
+}
+
+// Names is what LoadDirectory reads.
+type Names interface {
+	AgencyByID(ctx context.Context, id string) (agency.Agency, error)
+	Units(ctx context.Context, agencyID string) ([]agency.Unit, error)
+	Users(ctx context.Context, agencyID string) ([]auth.User, error)
+}
+
+// LoadDirectory reads the names the portal shows for an agency: its name,
+// its units' names, and each user's title (the label of their first role).
+func LoadDirectory(ctx context.Context, st Names, agencyID string) (Directory, error) {
+	dir := Directory{Units: map[string]string{}, Titles: map[string]string{}}
+	a, err := st.AgencyByID(ctx, agencyID)
+	if err != nil {
+		return dir, err
 	}
-	units, err := w.opt.Store.Units(ctx, agencyID)
+	dir.AgencyName = a.Name
+	units, err := st.Units(ctx, agencyID)
 	if err != nil {
 		return dir, err
 	}
 	for _, u := range units {
 		dir.Units[u.ID] = u.Name
 	}
-	users, err := w.opt.Store.Users(ctx, agencyID)
+	users, err := st.Users(ctx, agencyID)
 	if err != nil {
 		return dir, err
 	}
@@ -328,8 +343,5 @@ func (w *Worker) directory(ctx context.Context, agencyID string) (Directory, err
 			dir.Titles[u.ID] = u.Roles[0].Label()
 		}
 	}
-	w.mu.Lock()
-	w.dirs[agencyID] = cachedDirectory{dir: dir, loaded: w.opt.Now()}
-	w.mu.Unlock()
 	return dir, nil
 }

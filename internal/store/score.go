@@ -314,8 +314,9 @@ func (s *Store) Scorecard(ctx context.Context, q Scope, cal *calendar.Calendar) 
 	}
 	if q.PortalSync && q.Unit == "" {
 		f.SyncKnown = true
+		// received_at is the acceptance of an accepted dossier: the period index serves the count.
 		if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM portal_sync p JOIN dossiers d ON d.agency_id = p.agency_id AND d.id = p.dossier_id
-			WHERE p.agency_id = $1 AND d.accepted_at >= $2 AND d.accepted_at < $3 AND p.status = 'synced'`,
+			WHERE p.agency_id = $1 AND p.received_at >= $2 AND p.received_at < $3 AND p.status = 'synced' AND d.accepted_at IS NOT NULL`,
 			q.AgencyID, stamp(q.From), stamp(q.To)).Scan(&f.Synced); err != nil {
 			return rep, dbErr("synced dossiers", err)
 		}

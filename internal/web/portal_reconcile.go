@@ -68,10 +68,7 @@ func runViewOf(run store.PortalRun) runView {
 // apiPortalReconcile compares the period's dossiers with the portal's
 // copies, queues repairs and answers the run.
 func (s *Server) apiPortalReconcile(w http.ResponseWriter, r *http.Request) {
-	u, err := s.bearer(r)
-	if err == nil {
-		err = portalManager(u)
-	}
+	u, err := s.apiPortalManager(r)
 	if err == nil && s.deps.Portal == nil {
 		err = errPortalOff
 	}

@@ -37,10 +37,7 @@ func (s *Server) portalResyncPost(w http.ResponseWriter, r *http.Request, u auth
 // apiPortalResync queues every dossier received in the period to be pushed
 // again in full.
 func (s *Server) apiPortalResync(w http.ResponseWriter, r *http.Request) {
-	u, err := s.bearer(r)
-	if err == nil {
-		err = portalManager(u)
-	}
+	u, err := s.apiPortalManager(r)
 	var in periodRequest
 	if err == nil {
 		err = decodeJSON(w, r, &in)
